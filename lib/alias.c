@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Steps 3 and 4: the vfio alias and its candidates, ranked. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alias.h"
+#include "ctx.h"
+#include "kindex.h"
+#include "log.h"
+
+int vfio_alias_of(const char *modalias, char *key, size_t size)
+{
+	if (!modalias[0])
+		return -EINVAL;
+	return xsnprintf(key, size, "vfio_%s", modalias);
+}
+
+unsigned alias_wildcards(const char *pattern)
+{
+	unsigned n = 0;
+
+	for (; *pattern; pattern++)
+		n += *pattern == '*';
+	return n;
+}
+
+const char *cand_src_name(enum cand_src src)
+{
+	switch (src) {
+	case SRC_MODULES:
+		return "modules.alias.bin";
+	case SRC_BUILTIN:
+		return "modules.builtin.alias.bin";
+	case SRC_CONFIG:
+		return "modprobe.d";
+	case SRC_FALLBACK:
+		return "fallback";
+	}
+	return "?";
+}
+
+static int open_index(struct vctx *ctx, const char *name, struct kindex **idx)
+{
+	char path[PATH_MAX];
+	const char *dir;
+	int err;
+
+	err = ctx_moddir(ctx, &dir);
+	if (err)
+		return err;
+	if (xsnprintf(path, sizeof(path), "%s/%s", dir, name))
+		return -ENAMETOOLONG;
+	return kindex_open(path, idx);
+}
+
+static int index_has(struct vctx *ctx, const char *index, const char *module)
+{
+	struct kindex *idx;
+	char val[PATH_MAX];
+	int err;
+
+	err = open_index(ctx, index, &idx);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	err = kindex_lookup(idx, module, val, sizeof(val));
+	kindex_close(idx);
+	if (err == -ENOENT)
+		return 0;
+	return err ? err : 1;
+}
+
+int module_is_builtin(struct vctx *ctx, const char *module)
+{
+	return index_has(ctx, "modules.builtin.bin", module);
+}
+
+int module_is_modular(struct vctx *ctx, const char *module)
+{
+	return index_has(ctx, "modules.dep.bin", module);
+}
+
+/* Add or improve the candidate for module: each module once, best alias. */
+static int cands_add(struct cands *c, const char *module, const char *pattern,
+		     enum cand_src src, bool builtin)
+{
+	unsigned wild = pattern ? alias_wildcards(pattern) : GENERIC_VFIO_WILDCARDS;
+	char name[NAME_MAX_LEN];
+	struct cand *k;
+	size_t i;
+
+	if (xstrcpy(name, sizeof(name), module)) {
+		warn("ignoring module name longer than %d characters", NAME_MAX_LEN - 1);
+		return 0;
+	}
+	modname_normalize(name);
+	for (i = 0; i < c->n; i++) {
+		k = &c->v[i];
+		if (strcmp(k->module, name))
+			continue;
+		k->builtin |= builtin;
+		if (wild < k->wildcards && pattern) {
+			xstrcpy(k->alias, sizeof(k->alias), pattern);
+			k->wildcards = wild;
+			k->src = src;
+		}
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		void *v = realloc(c->v, cap * sizeof(*c->v));
+
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	k = &c->v[c->n++];
+	memset(k, 0, sizeof(*k));
+	memcpy(k->module, name, sizeof(name));
+	if (pattern && xstrcpy(k->alias, sizeof(k->alias), pattern))
+		k->alias[0] = '\0';
+	k->wildcards = wild;
+	k->builtin = builtin;
+	k->src = src;
+	return 0;
+}
+
+struct add_arg {
+	struct cands *c;
+	enum cand_src src;
+};
+
+static int add_from_index(void *arg, const char *pattern, const char *value)
+{
+	struct add_arg *a = arg;
+
+	return cands_add(a->c, value, pattern, a->src, a->src == SRC_BUILTIN);
+}
+
+static int search_index(struct vctx *ctx, const char *name, enum cand_src src,
+			bool required, struct cands *c)
+{
+	struct add_arg a = { c, src };
+	struct kindex *idx;
+	int err;
+
+	err = open_index(ctx, name, &idx);
+	if (err == -ENOENT && !required)
+		return 0;
+	if (err == -EINVAL)
+		warn("%s/%s is not a kmod index; run depmod", ctx->moddir, name);
+	if (err)
+		return err;
+	err = kindex_match(idx, c->key, add_from_index, &a);
+	kindex_close(idx);
+	if (err == -EINVAL)
+		warn("%s/%s is corrupt; run depmod", ctx->moddir, name);
+	return err < 0 ? err : 0;
+}
+
+static int search_config(struct vctx *ctx, struct cands *c)
+{
+	struct kmod_config_iter *it;
+	struct kmod_ctx *kmod;
+	int err;
+
+	err = ctx_kmod(ctx, &kmod);
+	if (err)
+		return err;
+	it = kmod_config_get_aliases(kmod);
+	if (!it)
+		return 0;
+	while (kmod_config_iter_next(it)) {
+		const char *pattern = kmod_config_iter_get_key(it);
+		const char *module = kmod_config_iter_get_value(it);
+		char name[NAME_MAX_LEN];
+		int builtin;
+
+		if (!pattern || !module || fnmatch(pattern, c->key, 0) != 0)
+			continue;
+		if (xstrcpy(name, sizeof(name), module))
+			continue;
+		modname_normalize(name);
+		builtin = module_is_builtin(ctx, name);
+		err = cands_add(c, name, pattern, SRC_CONFIG, builtin > 0);
+		if (err)
+			break;
+	}
+	kmod_config_iter_free_iter(it);
+	return err;
+}
+
+static void mark_blacklisted(struct vctx *ctx, struct cands *c)
+{
+	struct kmod_config_iter *it;
+	struct kmod_ctx *kmod;
+	size_t i;
+
+	if (ctx_kmod(ctx, &kmod))
+		return;
+	it = kmod_config_get_blacklists(kmod);
+	if (!it)
+		return;
+	while (kmod_config_iter_next(it)) {
+		char name[NAME_MAX_LEN];
+
+		if (xstrcpy(name, sizeof(name), kmod_config_iter_get_key(it)))
+			continue;
+		modname_normalize(name);
+		for (i = 0; i < c->n; i++)
+			if (!strcmp(c->v[i].module, name))
+				c->v[i].blacklisted = true;
+	}
+	kmod_config_iter_free_iter(it);
+}
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+
+	if (a->blacklisted != b->blacklisted)
+		return a->blacklisted ? 1 : -1;
+	if (a->wildcards != b->wildcards)
+		return a->wildcards < b->wildcards ? -1 : 1;
+	return strcmp(a->module, b->module);
+}
+
+int cands_lookup(struct vctx *ctx, const char *key, struct cands *c)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->best = -1;
+	err = xstrcpy(c->key, sizeof(c->key), key);
+	if (!err)
+		err = search_index(ctx, "modules.alias.bin", SRC_MODULES, true, c);
+	if (!err)
+		err = search_index(ctx, "modules.builtin.alias.bin", SRC_BUILTIN, false, c);
+	if (!err)
+		err = search_config(ctx, c);
+	if (!err && c->n == 0) {
+		/* kernels before vfio aliases existed: vfio_pci fits every device */
+		int builtin = module_is_builtin(ctx, GENERIC_VFIO_MODULE);
+
+		if (builtin > 0 || module_is_modular(ctx, GENERIC_VFIO_MODULE) > 0)
+			err = cands_add(c, GENERIC_VFIO_MODULE, NULL, SRC_FALLBACK, builtin > 0);
+	}
+	if (err) {
+		cands_free(c);
+		return err;
+	}
+	mark_blacklisted(ctx, c);
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), cand_cmp);
+	if (c->n && !c->v[0].blacklisted) {
+		c->best = 0;
+		c->tie = c->n > 1 && !c->v[1].blacklisted &&
+			 c->v[1].wildcards == c->v[0].wildcards;
+	}
+	return 0;
+}
+
+void cands_free(struct cands *c)
+{
+	free(c->v);
+	c->v = NULL;
+	c->n = c->cap = 0;
+}

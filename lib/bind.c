@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Step 6: driver_override and rebind, verified, with rollback. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alias.h"
+#include "bind.h"
+#include "ctx.h"
+#include "log.h"
+#include "util.h"
+
+static int target_resolve(struct vctx *ctx, struct target *t)
+{
+	int err;
+
+	err = mod_state(ctx, t->module, &t->mstate);
+	if (err)
+		return err;
+	if (t->mstate == MOD_NOT_LOADED)
+		return -ENOENT;
+	err = mod_pci_driver(ctx, t->module, t->driver, sizeof(t->driver));
+	if (err) {
+		t->driver[0] = '\0';
+		return err;
+	}
+	return ctx_path(ctx, t->driver_src, sizeof(t->driver_src),
+			"/sys/module/%s/drivers/pci:%s", t->module, t->driver);
+}
+
+int target_from_module(struct vctx *ctx, const char *module, struct target *t)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = xstrcpy(t->module, sizeof(t->module), module);
+	if (err)
+		return err;
+	err = target_resolve(ctx, t);
+	return err == -ENOENT ? 0 : err;
+}
+
+int target_from_arg(struct vctx *ctx, const char *name, struct target *t)
+{
+	char module[NAME_MAX_LEN];
+
+	memset(t, 0, sizeof(*t));
+	if (!valid_name(name))
+		return -EINVAL;
+	if (driver_registered(ctx, name)) {
+		/* a driver name: the running kernel says what it is */
+		memcpy(t->driver, name, strlen(name) + 1);
+		ctx_path(ctx, t->driver_src, sizeof(t->driver_src), "/sys/bus/pci/drivers/%s", name);
+		if (driver_module(ctx, name, t->module, sizeof(t->module)) == 0)
+			mod_state(ctx, t->module, &t->mstate);
+		else
+			t->mstate = MOD_BUILTIN;
+		return 0;
+	}
+	/* a module name, in kmod's spelling */
+	memcpy(module, name, strlen(name) + 1);
+	modname_normalize(module);
+	if (module_is_modular(ctx, module) <= 0 && module_is_builtin(ctx, module) <= 0) {
+		enum mod_state st;
+
+		/* not in the index but loaded (e.g. insmod'ed by hand) */
+		if (mod_state(ctx, module, &st) || st == MOD_NOT_LOADED)
+			return -ENOENT;
+	}
+	return target_from_module(ctx, module, t);
+}
+
+int target_load(struct vctx *ctx, struct target *t)
+{
+	int err;
+
+	if (!t->module[0])
+		return t->driver[0] ? 0 : -ENOENT;
+	err = mod_load(ctx, t->module);
+	if (err)
+		return err;
+	return target_resolve(ctx, t);
+}
+
+static int add_op(struct plan *p, const char *path, const char *value)
+{
+	struct write_op *op;
+
+	if (p->n >= PLAN_MAX)
+		return -E2BIG;
+	op = &p->op[p->n++];
+	op->unknown = false;
+	if (xstrcpy(op->path, sizeof(op->path), path) ||
+	    xstrcpy(op->value, sizeof(op->value), value))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* A write to ROOT/sys/bus/pci/drivers/DRIVER/FILE, or to drivers_probe. */
+static int add_bus_op(struct vctx *ctx, struct plan *p, const char *value,
+		      const char *driver, const char *file)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (driver)
+		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", driver, file);
+	else
+		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/%s", file);
+	return err ? err : add_op(p, path, value);
+}
+
+int plan_bind(struct vctx *ctx, const struct pcidev *d, const struct target *t,
+	      struct plan *p)
+{
+	char path[PATH_MAX];
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (t->driver[0] && !strcmp(d->driver, t->driver)) {
+		p->noop = true;
+		return 0;
+	}
+	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path))
+		return -ENAMETOOLONG;
+	err = add_op(p, path, t->driver);
+	if (err)
+		return err;
+	if (!t->driver[0]) {
+		p->op[0].unknown = true;
+		snprintf(p->op[0].value, sizeof(p->op[0].value), "<driver of %s>", t->module);
+	}
+	if (d->driver[0]) {
+		err = add_bus_op(ctx, p, d->addr, d->driver, "unbind");
+		if (err)
+			return err;
+	}
+	return add_bus_op(ctx, p, d->addr, NULL, "drivers_probe");
+}
+
+int plan_unbind(struct vctx *ctx, const struct pcidev *d, const struct prev_state *prev,
+		struct plan *p)
+{
+	const char *back = prev && prev->driver[0] ? prev->driver : NULL;
+	char path[PATH_MAX];
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path))
+		return -ENAMETOOLONG;
+	/* a lone newline clears it; "\0" stopped working in 5.19 */
+	err = add_op(p, path, prev && prev->override[0] ? prev->override : "\n");
+	if (!err && d->driver[0])
+		err = add_bus_op(ctx, p, d->addr, d->driver, "unbind");
+	if (err)
+		return err;
+	if (back && driver_registered(ctx, back))
+		return add_bus_op(ctx, p, d->addr, back, "bind");
+	return add_bus_op(ctx, p, d->addr, NULL, "drivers_probe");
+}
+
+static int do_write(const struct write_op *op)
+{
+	int err;
+
+	info("write %s to %s", op->value[0] == '\n' ? "a newline" : op->value, op->path);
+	err = write_attr(op->path, op->value);
+	if (err)
+		info("  -> %s", strerror(-err));
+	return err;
+}
+
+static int write_value(const char *path, const char *value)
+{
+	struct write_op op;
+
+	if (xstrcpy(op.path, sizeof(op.path), path) || xstrcpy(op.value, sizeof(op.value), value))
+		return -ENAMETOOLONG;
+	return do_write(&op);
+}
+
+static void probe(struct vctx *ctx, const char *addr)
+{
+	char path[PATH_MAX];
+
+	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers_probe") == 0)
+		write_value(path, addr);
+}
+
+/*
+ * Put d back on driver `was` with driver_override `ovr`: the kernel's own
+ * restore sequence (override, unbind, drivers_probe), then the driver's
+ * bind file if the probe picked something else. True when it worked.
+ */
+static bool restore(struct vctx *ctx, struct pcidev *d, const char *was, const char *ovr)
+{
+	char path[PATH_MAX];
+
+	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path) == 0)
+		write_value(path, ovr[0] ? ovr : "\n");
+	pcidev_refresh(ctx, d);
+	if (!strcmp(d->driver, was))
+		return true;
+	if (d->driver[0] &&
+	    ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", d->driver) == 0)
+		write_value(path, d->addr);
+	probe(ctx, d->addr);
+	pcidev_refresh(ctx, d);
+	if (!strcmp(d->driver, was))
+		return true;
+	if (was[0] && !d->driver[0] &&
+	    ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", was) == 0) {
+		write_value(path, d->addr);
+		pcidev_refresh(ctx, d);
+	}
+	return !strcmp(d->driver, was);
+}
+
+int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct outcome *o)
+{
+	char old_override[NAME_MAX_LEN];
+	struct prev_state prev, rec;
+	bool had_record;
+	struct plan p;
+	size_t i;
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	memcpy(o->before, d->driver, sizeof(o->before));
+	memcpy(old_override, d->override, sizeof(old_override));
+	err = plan_bind(ctx, d, t, &p);
+	if (err)
+		return err;
+	if (p.noop) {
+		memcpy(o->after, d->driver, sizeof(o->after));
+		return 0;
+	}
+	if (!t->driver[0])
+		return -ENOENT;
+
+	/* remember where it was, before touching anything */
+	had_record = state_load(ctx, d->addr, &rec) == 0;
+	if (!had_record || !d->driver[0] || driver_is_vfio(ctx, d->driver) != 1) {
+		memset(&prev, 0, sizeof(prev));
+		memcpy(prev.driver, d->driver, sizeof(prev.driver));
+		memcpy(prev.override, d->override, sizeof(prev.override));
+		if (d->driver[0])
+			driver_module(ctx, d->driver, prev.module, sizeof(prev.module));
+		err = state_save(ctx, d->addr, &prev);
+		if (err) {
+			snprintf(o->why, sizeof(o->why), "cannot record its current driver under run/vfioctl");
+			o->restored = true;
+			return err;
+		}
+	}
+
+	for (i = 0; i < p.n; i++) {
+		bool probe_op = i == p.n - 1;
+
+		err = do_write(&p.op[i]);
+		if (err && !probe_op) {
+			snprintf(o->why, sizeof(o->why), "writing %s failed", p.op[i].path);
+			goto rollback;
+		}
+		/* drivers_probe's answer says little: the driver link decides */
+	}
+	err = pcidev_refresh(ctx, d);
+	if (!err && !strcmp(d->driver, t->driver)) {
+		memcpy(o->after, d->driver, sizeof(o->after));
+		return 0;
+	}
+	if (d->driver[0])
+		snprintf(o->why, sizeof(o->why), "%s did not bind: the device is on %s after drivers_probe",
+			 t->driver, d->driver);
+	else
+		snprintf(o->why, sizeof(o->why),
+			 "%s did not bind: no driver after drivers_probe (its probe failed or was refused; see dmesg)",
+			 t->driver);
+	err = -ENODEV;
+rollback:
+	o->restored = restore(ctx, d, o->before, old_override);
+	memcpy(o->after, d->driver, sizeof(o->after));
+	if (!had_record)
+		state_remove(ctx, d->addr);
+	return err;
+}
+
+int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *prev,
+		struct outcome *o)
+{
+	const char *back = prev && prev->driver[0] ? prev->driver : NULL;
+	char old_override[NAME_MAX_LEN];
+	struct plan p;
+	size_t i;
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	memcpy(o->before, d->driver, sizeof(o->before));
+	memcpy(old_override, d->override, sizeof(old_override));
+	err = plan_unbind(ctx, d, prev, &p);
+	if (err)
+		return err;
+	for (i = 0; i < p.n; i++) {
+		bool last = i == p.n - 1;
+
+		err = do_write(&p.op[i]);
+		if (err && !last) {
+			snprintf(o->why, sizeof(o->why), "writing %s failed", p.op[i].path);
+			goto rollback;
+		}
+		if (err && last && back)
+			/* the recorded driver refused the bind file: let the kernel choose */
+			probe(ctx, d->addr);
+	}
+	err = pcidev_refresh(ctx, d);
+	if (err)
+		return err;
+	if (!back || !strcmp(d->driver, back)) {
+		memcpy(o->after, d->driver, sizeof(o->after));
+		state_remove(ctx, d->addr);
+		return 0;
+	}
+	snprintf(o->why, sizeof(o->why), "%s did not take the device back (it is on %s)", back,
+		 d->driver[0] ? d->driver : "no driver");
+	err = -ENODEV;
+	if (d->driver[0]) {
+		/* on some driver: not driverless, leave it and say so */
+		memcpy(o->after, d->driver, sizeof(o->after));
+		return err;
+	}
+rollback:
+	/* never leave a device that had a driver without one */
+	o->restored = restore(ctx, d, o->before, old_override[0] ? old_override : o->before);
+	memcpy(o->after, d->driver, sizeof(o->after));
+	return err;
+}

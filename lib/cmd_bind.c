@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* bind and unbind. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alias.h"
+#include "bind.h"
+#include "cmd.h"
+#include "ctx.h"
+#include "group.h"
+#include "log.h"
+#include "print.h"
+
+int choose_target(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
+		  struct cands *c, struct target *t)
+{
+	char key[ALIAS_MAX];
+	const char *dir;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->best = -1;
+	if (driver_arg) {
+		err = target_from_arg(ctx, driver_arg, t);
+		if (err == -EINVAL || err == -ENOENT) {
+			char shown[80];
+
+			printable(driver_arg, shown, sizeof(shown));
+			out_error(d->addr, 0, err == -EINVAL ? "'%s': not a module or driver name" :
+				  "no PCI driver or module named %s", shown);
+			ctx_fail(ctx, EXIT_USAGE);
+		} else if (err) {
+			out_error(d->addr, err, "cannot resolve %s", driver_arg);
+			ctx_fail(ctx, EXIT_FAILED);
+		}
+		return err;
+	}
+	err = vfio_alias_of(d->modalias, key, sizeof(key));
+	if (err) {
+		out_error(d->addr, 0, "no modalias in %s", d->path);
+		ctx_fail(ctx, EXIT_FAILED);
+		return err;
+	}
+	err = ctx_moddir(ctx, &dir);
+	if (err) {
+		report_moddir(ctx, err);
+		return err;
+	}
+	err = cands_lookup(ctx, key, c);
+	if (err) {
+		out_error(d->addr, err, "cannot look up %s in %s", key, dir);
+		ctx_fail(ctx, EXIT_FAILED);
+		return err;
+	}
+	if (c->best < 0) {
+		out_error(d->addr, 0, c->n ? "every VFIO module matching %s is blacklisted" :
+			  "no VFIO module matches %s (is vfio-pci installed?)", key);
+		ctx_fail(ctx, EXIT_FAILED);
+		return -ENOENT;
+	}
+	if (c->tie)
+		warn("%s: %s and %s match equally well (%u wildcards); taking %s, the first by name; "
+		     "use --driver to choose", d->addr, c->v[0].module, c->v[1].module,
+		     c->v[0].wildcards, c->v[0].module);
+	err = target_from_module(ctx, c->v[c->best].module, t);
+	if (err) {
+		out_error(d->addr, err, "cannot read the state of module %s", c->v[c->best].module);
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+	return err;
+}
+
+/* Steps 5 and 6, reported. */
+static int load_target(struct vctx *ctx, const struct pcidev *d, struct target *t)
+{
+	int err = target_load(ctx, t);
+
+	if (!err)
+		return 0;
+	ctx_fail(ctx, EXIT_FAILED);
+	switch (err) {
+	case -EOPNOTSUPP:
+		out_error(d->addr, 0, "module %s is not loaded under %s; vfioctl loads modules only "
+			  "into the running kernel", t->module, ctx->root);
+		break;
+	case -ENOENT:
+		out_error(d->addr, 0, "module %s registered no PCI driver (nothing under %s/sys/module/%s/drivers)",
+			  t->module, ctx->root, t->module);
+		break;
+	case -ENOTUNIQ:
+		out_error(d->addr, 0, "module %s registers several PCI drivers; name one with --driver",
+			  t->module);
+		break;
+	default:
+		out_error(d->addr, err, "cannot load module %s", t->module);
+	}
+	return err;
+}
+
+static void warn_group(struct vctx *ctx, const struct pcidev *d)
+{
+	struct group_status gs;
+	size_t i;
+
+	if (d->group < 0) {
+		warn("%s: no IOMMU group: VFIO cannot use it without an IOMMU", d->addr);
+		return;
+	}
+	if (group_status(ctx, d->group, &gs))
+		return;
+	out_bool(OUT_JSON, "group_viable", NULL, gs.viable);
+	for (i = 0; i < gs.n; i++)
+		if (!gs.m[i].ok)
+			warn("%s: IOMMU group %d is not viable: %s is on %s; bind it too (or unbind it) "
+			     "before userspace can use the group", d->addr, d->group, gs.m[i].addr,
+			     gs.m[i].driver);
+	group_status_free(&gs);
+}
+
+static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+{
+	struct outcome o;
+	struct pcidev d;
+	struct target t;
+	struct cands c;
+	struct plan p;
+	int err;
+
+	out_open_object(NULL);
+	out_str(OUT_JSON, "device", NULL, addr);
+	err = pcidev_load(ctx, addr, &d);
+	if (err) {
+		out_error(addr, err, "cannot read device");
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
+	}
+	err = choose_target(ctx, &d, a->driver, &c, &t);
+	cands_free(&c);
+	if (err)
+		goto out;
+	if (!a->dry_run && load_target(ctx, &d, &t))
+		goto out;
+	out_str(OUT_JSON, "module", NULL, t.module[0] ? t.module : NULL);
+	out_str(OUT_JSON, "driver", NULL, t.driver[0] ? t.driver : NULL);
+	out_str(OUT_JSON, "previous_driver", NULL, d.driver[0] ? d.driver : NULL);
+	err = plan_bind(ctx, &d, &t, &p);
+	if (err) {
+		out_error(addr, err, "cannot plan the writes");
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
+	}
+	if (a->driver && t.driver[0] && driver_is_vfio(ctx, t.driver) != 1)
+		warn("%s: %s is not a VFIO driver", addr, t.driver);
+
+	if (p.noop) {
+		out_str(OUT_JSON, "status", NULL, "unchanged");
+		out_text("%s: already on %s\n", addr, d.driver);
+		goto out;
+	}
+	if (a->dry_run) {
+		out_str(OUT_JSON, "status", NULL, "planned");
+		out_text("%s: would bind to ", addr);
+		if (t.driver[0])
+			out_text("%s", t.driver);
+		else
+			out_text("the driver of %s", t.module);
+		out_text(" (module %s%s%s); now on %s\n", t.module[0] ? t.module : "none",
+			 t.mstate == MOD_NOT_LOADED ? ", would be loaded" : "",
+			 t.mstate == MOD_BUILTIN ? ", built-in" : "",
+			 d.driver[0] ? d.driver : "no driver");
+		print_writes(&p, "  ");
+		goto out;
+	}
+
+	err = bind_exec(ctx, &d, &t, &o);
+	if (err) {
+		ctx_fail(ctx, EXIT_FAILED);
+		out_str(OUT_JSON, "status", NULL, "failed");
+		out_bool(OUT_JSON, "restored", NULL, o.restored);
+		out_str(OUT_JSON, "driver_now", NULL, o.after[0] ? o.after : NULL);
+		if (o.restored)
+			out_error(addr, 0, "%s; restored: back on %s", o.why[0] ? o.why : strerror(-err),
+				  o.before[0] ? o.before : "no driver");
+		else
+			out_error(addr, 0, "%s; COULD NOT RESTORE: it was on %s and is now on %s",
+				  o.why[0] ? o.why : strerror(-err), o.before[0] ? o.before : "no driver",
+				  o.after[0] ? o.after : "no driver");
+		goto out;
+	}
+	out_str(OUT_JSON, "status", NULL, "bound");
+	out_text("%s: bound to %s (module %s), was on %s\n", addr, t.driver,
+		 t.module[0] ? t.module : "none", o.before[0] ? o.before : "no driver");
+	warn_group(ctx, &d);
+out:
+	out_close_object();
+}
+
+static int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd,
+		       void (*fn)(struct vctx *, const struct cmd_args *, const char *))
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	size_t i, n = 0;
+	int err;
+
+	if (a->nnames == 0) {
+		out_error(NULL, 0, "%s: name at least one device", cmd);
+		ctx_fail(ctx, EXIT_USAGE);
+		return -EINVAL;
+	}
+	err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
+	if (err)
+		return err;
+	out_open_array(NULL);
+	for (i = 0; i < n; i++)
+		fn(ctx, a, addrs[i]);
+	out_close_array();
+	free(addrs);
+	return 0;
+}
+
+int cmd_bind(struct vctx *ctx, const struct cmd_args *a)
+{
+	return each_device(ctx, a, "bind", bind_one);
+}
+
+static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+{
+	struct prev_state prev;
+	bool have_prev, vfio;
+	struct outcome o;
+	struct pcidev d;
+	struct plan p;
+	int err;
+
+	out_open_object(NULL);
+	out_str(OUT_JSON, "device", NULL, addr);
+	err = pcidev_load(ctx, addr, &d);
+	if (err) {
+		out_error(addr, err, "cannot read device");
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
+	}
+	err = state_load(ctx, addr, &prev);
+	have_prev = err == 0;
+	if (err && err != -ENOENT)
+		warn("%s: ignoring unreadable record under %s/run/vfioctl: %s", addr, ctx->root,
+		     strerror(-err));
+	out_str(OUT_JSON, "previous_driver", NULL, d.driver[0] ? d.driver : NULL);
+	vfio = d.driver[0] && driver_is_vfio(ctx, d.driver) == 1;
+	if (!vfio && !d.override[0]) {
+		out_str(OUT_JSON, "status", NULL, "unchanged");
+		out_str(OUT_JSON, "driver", NULL, d.driver[0] ? d.driver : NULL);
+		out_text("%s: not on a VFIO driver (%s); nothing to do\n", addr,
+			 d.driver[0] ? d.driver : "no driver");
+		if (have_prev && !a->dry_run)
+			state_remove(ctx, addr);
+		goto out;
+	}
+	if (have_prev && prev.driver[0] && !driver_registered(ctx, prev.driver) &&
+	    prev.module[0] && !a->dry_run) {
+		/* its driver went away with its module: bring it back */
+		err = mod_load(ctx, prev.module);
+		if (err)
+			warn("%s: cannot load %s for %s: %s; the kernel will choose", addr, prev.module,
+			     prev.driver, strerror(-err));
+	}
+	if (!vfio) {
+		/* only an override is pending: clearing it gives the device back */
+		memset(&prev, 0, sizeof(prev));
+		memcpy(prev.driver, d.driver, sizeof(prev.driver));
+		have_prev = true;
+	}
+	err = plan_unbind(ctx, &d, have_prev ? &prev : NULL, &p);
+	if (err) {
+		out_error(addr, err, "cannot plan the writes");
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
+	}
+	if (!vfio)
+		p.n = 1;	/* just the override: the device stays on its driver */
+	if (a->dry_run) {
+		out_str(OUT_JSON, "status", NULL, "planned");
+		out_str(OUT_JSON, "driver", NULL, have_prev && prev.driver[0] ? prev.driver : NULL);
+		out_text("%s: would give it back to %s; now on %s\n", addr,
+			 have_prev && prev.driver[0] ? prev.driver : "the kernel's choice",
+			 d.driver[0] ? d.driver : "no driver");
+		print_writes(&p, "  ");
+		goto out;
+	}
+	if (!vfio) {
+		err = write_attr(p.op[0].path, p.op[0].value);
+		if (err) {
+			out_error(addr, err, "cannot clear driver_override");
+			ctx_fail(ctx, EXIT_FAILED);
+			goto out;
+		}
+		state_remove(ctx, addr);
+		out_str(OUT_JSON, "status", NULL, "unbound");
+		out_str(OUT_JSON, "driver", NULL, d.driver[0] ? d.driver : NULL);
+		out_text("%s: driver_override cleared; stays on %s\n", addr,
+			 d.driver[0] ? d.driver : "no driver");
+		goto out;
+	}
+	err = unbind_exec(ctx, &d, have_prev ? &prev : NULL, &o);
+	out_str(OUT_JSON, "driver", NULL, o.after[0] ? o.after : NULL);
+	if (err) {
+		ctx_fail(ctx, EXIT_FAILED);
+		out_str(OUT_JSON, "status", NULL, "failed");
+		out_bool(OUT_JSON, "restored", NULL, o.restored);
+		out_error(addr, 0, "%s; %s %s", o.why[0] ? o.why : strerror(-err),
+			  o.restored ? "left on" : "now on", o.after[0] ? o.after : "no driver");
+		goto out;
+	}
+	out_str(OUT_JSON, "status", NULL, "unbound");
+	out_text("%s: given back: %s -> %s\n", addr, o.before, o.after[0] ? o.after : "no driver");
+out:
+	out_close_object();
+}
+
+int cmd_unbind(struct vctx *ctx, const struct cmd_args *a)
+{
+	return each_device(ctx, a, "unbind", unbind_one);
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* list-devices and list-candidates. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alias.h"
+#include "cmd.h"
+#include "ctx.h"
+#include "module.h"
+#include "names.h"
+#include "print.h"
+
+/* Every device, or the named ones; reports and sets the status itself. */
+static int device_set(struct vctx *ctx, const struct cmd_args *a,
+		      char (**addrs)[PCI_ADDR_MAX], size_t *n)
+{
+	int err;
+
+	if (a->nnames)
+		return resolve_names(ctx, a->names, a->nnames, addrs, n);
+	err = pcidev_list(ctx, addrs, n);
+	if (err) {
+		ctx_fail(ctx, EXIT_FAILED);
+		out_error(NULL, err, "cannot list PCI devices under %s/sys/bus/pci/devices", ctx->root);
+	}
+	return err;
+}
+
+int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	size_t i, n = 0;
+	int err;
+
+	err = device_set(ctx, a, &addrs, &n);
+	if (err)
+		return err;
+	out_open_array(NULL);
+	out_text("%-13s %-9s %-5s %-20s %-5s %-20s %s\n", "DEVICE", "ID", "CLASS", "DRIVER",
+		 "GROUP", "OVERRIDE", "NAME");
+	for (i = 0; i < n; i++) {
+		char vname[128], dname[256], cname[128], id[16], cls[8];
+		const char *vn, *dn, *cn;
+		struct pcidev d;
+		bool vfio;
+
+		err = pcidev_load(ctx, addrs[i], &d);
+		if (err) {
+			/* a device can go away while we walk the bus */
+			if (err != -ENODEV) {
+				out_error(addrs[i], err, "cannot read device");
+				ctx_fail(ctx, EXIT_FAILED);
+			}
+			continue;
+		}
+		vfio = d.driver[0] && driver_is_vfio(ctx, d.driver) == 1;
+		if (a->vfio_only && !vfio &&
+		    !(d.override[0] && driver_registered(ctx, d.override) &&
+		      driver_is_vfio(ctx, d.override) == 1))
+			continue;
+		vn = names_vendor(ctx, d.vendor, vname, sizeof(vname));
+		dn = names_device(ctx, d.vendor, d.device, dname, sizeof(dname));
+		cn = names_class(ctx, d.class, cname, sizeof(cname));
+		snprintf(id, sizeof(id), "%04x:%04x", d.vendor, d.device);
+		snprintf(cls, sizeof(cls), "%04x", d.class >> 8);
+
+		out_open_object(NULL);
+		out_str(OUT_ANY, "device", "%-13s", d.addr);
+		out_str(OUT_TEXT, NULL, " %-9s", id);
+		out_str(OUT_TEXT, NULL, " %-5s", cls);
+		out_str(OUT_ANY, "driver", " %-20s", d.driver[0] ? d.driver : NULL);
+		if (d.group >= 0)
+			out_int(OUT_ANY, "iommu_group", " %-5lld", d.group);
+		else
+			out_null(OUT_ANY, "iommu_group", " -    ");
+		out_str(OUT_ANY, "override", " %-20s", d.override[0] ? d.override : NULL);
+		out_text(" %s%s%s\n", vn ? vn : "", vn && dn ? " " : "", dn ? dn : (vn ? "" : "?"));
+		out_bool(OUT_JSON, "vfio", NULL, vfio);
+		snprintf(id, sizeof(id), "%04x", d.vendor);
+		out_str(OUT_JSON, "vendor_id", NULL, id);
+		snprintf(id, sizeof(id), "%04x", d.device);
+		out_str(OUT_JSON, "device_id", NULL, id);
+		snprintf(id, sizeof(id), "%04x", d.subvendor);
+		out_str(OUT_JSON, "subsystem_vendor_id", NULL, id);
+		snprintf(id, sizeof(id), "%04x", d.subdevice);
+		out_str(OUT_JSON, "subsystem_device_id", NULL, id);
+		snprintf(id, sizeof(id), "%06x", d.class);
+		out_str(OUT_JSON, "class", NULL, id);
+		out_str(OUT_JSON, "vendor_name", NULL, vn);
+		out_str(OUT_JSON, "device_name", NULL, dn);
+		out_str(OUT_JSON, "class_name", NULL, cn);
+		out_str(OUT_JSON, "modalias", NULL, d.modalias[0] ? d.modalias : NULL);
+		out_close_object();
+	}
+	out_close_array();
+	free(addrs);
+	return 0;
+}
+
+int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	const char *dir;
+	size_t i, n = 0;
+	int err;
+
+	err = device_set(ctx, a, &addrs, &n);
+	if (err)
+		return err;
+	err = ctx_moddir(ctx, &dir);
+	if (err) {
+		report_moddir(ctx, err);
+		free(addrs);
+		return err;
+	}
+	out_open_array(NULL);
+	for (i = 0; i < n; i++) {
+		char key[ALIAS_MAX];
+		struct pcidev d;
+		struct cands c;
+
+		err = pcidev_load(ctx, addrs[i], &d);
+		if (err == -ENODEV && !a->nnames)
+			continue;
+		out_open_object(NULL);
+		out_str(OUT_ANY, "device", "%s", addrs[i]);
+		if (err) {
+			out_error(addrs[i], err, "cannot read device");
+			ctx_fail(ctx, EXIT_FAILED);
+			goto next;
+		}
+		out_str(OUT_JSON, "modalias", NULL, d.modalias[0] ? d.modalias : NULL);
+		if (vfio_alias_of(d.modalias, key, sizeof(key))) {
+			out_text("\n");
+			out_error(d.addr, 0, "no modalias in %s", d.path);
+			ctx_fail(ctx, EXIT_FAILED);
+			goto next;
+		}
+		out_str(OUT_ANY, "vfio_alias", " %s\n", key);
+		err = cands_lookup(ctx, key, &c);
+		if (err) {
+			out_error(d.addr, err, "cannot look up %s under %s", key, dir);
+			ctx_fail(ctx, EXIT_FAILED);
+			goto next;
+		}
+		print_cands(&c, "  ");
+		cands_free(&c);
+next:
+		out_close_object();
+	}
+	out_close_array();
+	free(addrs);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOCTL_CTX_H
+#define VFIOCTL_CTX_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+struct kmod_ctx;
+struct pci_access;
+
+/* Exit statuses; documented in --help and the man page. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* an operation failed */
+	EXIT_USAGE = 2,		/* usage error or bad input */
+};
+
+/*
+ * Everything a command needs to know about where it runs. root is "" for
+ * the running system, else an absolute directory; every path vfioctl
+ * touches (sys/, lib/modules/, etc/, run/) is taken under it.
+ */
+struct vctx {
+	char root[PATH_MAX];
+	bool live;		/* root is the running system: modules may be loaded */
+	char krel[256];		/* kernel release, resolved on first use */
+	bool krel_given;
+	char moddir[PATH_MAX];
+	struct kmod_ctx *kmod;
+	struct pci_access *pacc;
+	bool pacc_failed;
+	bool dry_run;
+	int exit_status;	/* worst status reported so far */
+};
+
+/* root: NULL or "/" for the running system. krel: NULL for the default. */
+int ctx_init(struct vctx *ctx, const char *root, const char *krel);
+void ctx_release(struct vctx *ctx);
+
+/* buf = root + the formatted absolute path. 0 or -ENAMETOOLONG. */
+int ctx_path(const struct vctx *ctx, char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * The module directory (ROOT/lib/modules/RELEASE). The release is --kernel,
+ * else the running kernel's, else under --root the only one present.
+ * -ENOENT when there is none, -ENOTUNIQ when --root holds several.
+ */
+int ctx_moddir(struct vctx *ctx, const char **dir);
+
+/* libkmod context for the module directory and ROOT's modprobe.d, lazily. */
+int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod);
+
+/* Raise the exit status to at least status. */
+void ctx_fail(struct vctx *ctx, int status);
+
+#endif

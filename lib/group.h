@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOCTL_GROUP_H
+#define VFIOCTL_GROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pcidev.h"
+
+struct vctx;
+
+struct group_member {
+	char addr[PCI_ADDR_MAX];
+	char driver[NAME_MAX_LEN];
+	bool bridge;
+	bool ok;	/* does not stop the group from being used by userspace */
+};
+
+/*
+ * An IOMMU group as VFIO sees it: viable when every member is on a VFIO
+ * driver, on no driver, on pci-stub, or is a bridge (on no driver or
+ * pcieport), which are the drivers that leave DMA to their owner.
+ */
+struct group_status {
+	int group;
+	size_t n;
+	struct group_member *m;
+	bool viable;
+};
+
+int group_status(struct vctx *ctx, int group, struct group_status *gs);
+void group_status_free(struct group_status *gs);
+
+#endif

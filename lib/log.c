@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "print.h"
+
+static int log_level = LOG_WARNING;
+
+void log_set_level(int level)
+{
+	log_level = level;
+}
+
+int log_get_level(void)
+{
+	return log_level;
+}
+
+void log_vmsg(int prio, const char *fmt, va_list ap)
+{
+	const char *tag = "";
+	char msg[1024];
+	size_t len;
+
+	if (prio > log_level)
+		return;
+	if (prio <= LOG_ERR)
+		tag = "error: ";
+	else if (prio == LOG_WARNING)
+		tag = "warning: ";
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* one message, one line: callers (and libkmod) may end with '\n' */
+	len = strlen(msg);
+	while (len && msg[len - 1] == '\n')
+		msg[--len] = '\0';
+	/* stdout first so text output and messages keep their order on a tty */
+	out_flush();
+	fprintf(stderr, "vfioctl: %s%s\n", tag, msg);
+}
+
+void log_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(prio, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Steps 5 and 6: modules, the drivers they register, and loading them. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <libkmod.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alias.h"
+#include "ctx.h"
+#include "log.h"
+#include "module.h"
+#include "util.h"
+
+bool valid_name(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0 || len >= NAME_MAX_LEN || name[0] == '.' || name[0] == '-')
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!isalnum(c) && c != '_' && c != '-' && c != '.')
+			return false;
+	}
+	return true;
+}
+
+int mod_state(struct vctx *ctx, const char *module, enum mod_state *st)
+{
+	char path[PATH_MAX], buf[32];
+	ssize_t n;
+	int err;
+
+	err = ctx_path(ctx, path, sizeof(path), "/sys/module/%s", module);
+	if (err)
+		return err;
+	if (!is_dir(path)) {
+		*st = MOD_NOT_LOADED;
+		return 0;
+	}
+	err = ctx_path(ctx, path, sizeof(path), "/sys/module/%s/initstate", module);
+	if (err)
+		return err;
+	n = read_attr(path, buf, sizeof(buf));
+	if (n == -ENOENT) {
+		*st = MOD_BUILTIN;
+		return 0;
+	}
+	if (n < 0)
+		return (int)n;
+	if (!strcmp(buf, "live"))
+		*st = MOD_LIVE;
+	else if (!strcmp(buf, "coming"))
+		*st = MOD_COMING;
+	else
+		*st = MOD_GOING;
+	return 0;
+}
+
+const char *mod_state_name(enum mod_state st)
+{
+	switch (st) {
+	case MOD_NOT_LOADED:
+		return "not loaded";
+	case MOD_LIVE:
+		return "loaded";
+	case MOD_COMING:
+		return "loading";
+	case MOD_GOING:
+		return "unloading";
+	case MOD_BUILTIN:
+		return "built-in";
+	}
+	return "?";
+}
+
+static int lookup_module(struct vctx *ctx, const char *module, struct kmod_module **mod)
+{
+	struct kmod_ctx *kmod;
+	int err;
+
+	err = ctx_kmod(ctx, &kmod);
+	if (err)
+		return err;
+	*mod = NULL;
+	err = kmod_module_new_from_name_lookup(kmod, module, mod);
+	if (err < 0)
+		return err;
+	return *mod ? 0 : -ENOENT;
+}
+
+int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
+{
+	struct kmod_list *deps, *l;
+	struct kmod_module *mod;
+	size_t len = 0;
+	int err;
+
+	buf[0] = '\0';
+	err = lookup_module(ctx, module, &mod);
+	if (err)
+		return err;
+	deps = kmod_module_get_dependencies(mod);
+	/* modules.dep lists a module's dependencies, nearest first */
+	kmod_list_foreach_reverse(l, deps) {
+		struct kmod_module *d = kmod_module_get_module(l);
+		const char *name = kmod_module_get_name(d);
+
+		if (len + strlen(name) + 2 < size) {
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "", name);
+		} else {
+			err = -ENAMETOOLONG;
+		}
+		kmod_module_unref(d);
+	}
+	kmod_module_unref_list(deps);
+	kmod_module_unref(mod);
+	return err;
+}
+
+int mod_load(struct vctx *ctx, const char *module)
+{
+	struct kmod_module *mod;
+	enum mod_state st;
+	int err;
+
+	err = mod_state(ctx, module, &st);
+	if (err)
+		return err;
+	if (st == MOD_LIVE || st == MOD_BUILTIN)
+		return 0;
+	if (!ctx->live)
+		return -EOPNOTSUPP;
+	err = lookup_module(ctx, module, &mod);
+	if (err)
+		return err;
+	info("loading module %s", module);
+	err = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	kmod_module_unref(mod);
+	if (err > 0)
+		err = -EPERM;	/* refused by modprobe.d (blacklist) */
+	if (err)
+		return err;
+	err = mod_state(ctx, module, &st);
+	if (err)
+		return err;
+	return (st == MOD_LIVE || st == MOD_BUILTIN) ? 0 : -ENOENT;
+}
+
+int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t size)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	int found = 0, err = 0;
+	DIR *d;
+
+	err = ctx_path(ctx, dir, sizeof(dir), "/sys/module/%s/drivers", module);
+	if (err)
+		return err;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? -ENOENT : -errno;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "pci:", 4) || !de->d_name[4])
+			continue;
+		if (found++ == 0)
+			err = xstrcpy(driver, size, de->d_name + 4);
+	}
+	closedir(d);
+	if (err)
+		return err;
+	if (found == 0)
+		return -ENOENT;
+	return found > 1 ? -ENOTUNIQ : 0;
+}
+
+bool driver_registered(struct vctx *ctx, const char *driver)
+{
+	char path[PATH_MAX];
+
+	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s", driver))
+		return false;
+	return is_dir(path);
+}
+
+int driver_module(struct vctx *ctx, const char *driver, char *module, size_t size)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/module", driver);
+	if (err)
+		return err;
+	return read_link_base(path, module, size);
+}
+
+static bool has_vfio_alias(struct vctx *ctx, const char *module)
+{
+	struct kmod_list *info = NULL, *l;
+	struct kmod_module *mod;
+	bool found = false;
+
+	if (lookup_module(ctx, module, &mod))
+		return false;
+	if (kmod_module_get_info(mod, &info) >= 0) {
+		kmod_list_foreach(l, info) {
+			const char *k = kmod_module_info_get_key(l);
+			const char *v = kmod_module_info_get_value(l);
+
+			if (k && v && !strcmp(k, "alias") && !strncmp(v, "vfio_", 5))
+				found = true;
+		}
+		kmod_module_info_free_list(info);
+	}
+	kmod_module_unref(mod);
+	return found;
+}
+
+int driver_is_vfio(struct vctx *ctx, const char *driver)
+{
+	char module[NAME_MAX_LEN], path[PATH_MAX], deps[2048];
+	const char *p;
+	size_t len;
+
+	if (driver_module(ctx, driver, module, sizeof(module)))
+		/* a driver without a module kobject: all we have is its name */
+		return strstr(driver, "vfio") != NULL;
+	if (!strcmp(module, GENERIC_VFIO_MODULE))
+		return 1;
+	if (ctx_path(ctx, path, sizeof(path), "/sys/module/vfio_pci_core/holders/%s", module) == 0 &&
+	    path_exists(path))
+		return 1;
+	if (mod_deps(ctx, module, deps, sizeof(deps)) == 0) {
+		len = strlen("vfio_pci_core");
+		for (p = deps; (p = strstr(p, "vfio_pci_core")); p += len)
+			if ((p == deps || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+				return 1;
+	}
+	/* modular variants depend on vfio_pci_core; built-in ones have no deps */
+	return module_is_builtin(ctx, module) > 0 && has_vfio_alias(ctx, module);
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* PCI devices as sysfs shows them, and the names users give them. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctx.h"
+#include "pcidev.h"
+#include "util.h"
+
+/* Exactly n hex digits (n = 0: 1 to max) at s; value in *v. */
+static int hex_field(const char *s, size_t len, size_t min, size_t max, unsigned long *v)
+{
+	size_t i;
+
+	if (len < min || len > max)
+		return -EINVAL;
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+		*v = *v * 16 + (unsigned long)(isdigit((unsigned char)s[i]) ?
+			s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	return 0;
+}
+
+int pci_addr_parse(const char *name, char addr[PCI_ADDR_MAX])
+{
+	unsigned long dom = 0, bus, dev, fn;
+	const char *p = name, *c1, *c2, *dot;
+
+	if (strlen(name) > 32)
+		return -EINVAL;
+	if (!strncmp(p, "pci/", 4))
+		p += 4;
+	c1 = strchr(p, ':');
+	if (!c1)
+		return -EINVAL;
+	c2 = strchr(c1 + 1, ':');
+	if (c2) {
+		/* the kernel prints domains with %04x: 4 digits, more for VMD */
+		if (hex_field(p, (size_t)(c1 - p), 4, 8, &dom))
+			return -EINVAL;
+		p = c1 + 1;
+		c1 = c2;
+	}
+	dot = strchr(c1 + 1, '.');
+	if (!dot || strchr(c1 + 1, ':'))
+		return -EINVAL;
+	if (hex_field(p, (size_t)(c1 - p), 2, 2, &bus) ||
+	    hex_field(c1 + 1, (size_t)(dot - c1 - 1), 2, 2, &dev) ||
+	    hex_field(dot + 1, strlen(dot + 1), 1, 1, &fn))
+		return -EINVAL;
+	if (dev > 0x1f || fn > 7)
+		return -EINVAL;
+	return xsnprintf(addr, PCI_ADDR_MAX, "%04lx:%02lx:%02lx.%lx", dom, bus, dev, fn) ?
+		-EINVAL : 0;
+}
+
+static void addr_key(const char *a, unsigned long k[4])
+{
+	memset(k, 0, 4 * sizeof(k[0]));
+	sscanf(a, "%lx:%lx:%lx.%lx", &k[0], &k[1], &k[2], &k[3]);
+}
+
+int pci_addr_cmp(const char *a, const char *b)
+{
+	unsigned long ka[4], kb[4];
+	int i;
+
+	addr_key(a, ka);
+	addr_key(b, kb);
+	for (i = 0; i < 4; i++)
+		if (ka[i] != kb[i])
+			return ka[i] < kb[i] ? -1 : 1;
+	return 0;
+}
+
+static int read_hex_attr(const char *dir, const char *name, unsigned *v)
+{
+	char path[PATH_MAX], buf[32], *end;
+	unsigned long x;
+	ssize_t n;
+
+	if (xsnprintf(path, sizeof(path), "%s/%s", dir, name))
+		return -ENAMETOOLONG;
+	n = read_attr(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	errno = 0;
+	x = strtoul(buf, &end, 16);
+	if (errno || end == buf || *end)
+		return -EINVAL;
+	*v = (unsigned)x;
+	return 0;
+}
+
+int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int err;
+
+	(void)ctx;
+	if (xsnprintf(path, sizeof(path), "%s/driver", d->path))
+		return -ENAMETOOLONG;
+	err = read_link_base(path, d->driver, sizeof(d->driver));
+	if (err == -ENOENT)
+		d->driver[0] = '\0';
+	else if (err)
+		return err;
+
+	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path))
+		return -ENAMETOOLONG;
+	n = read_attr(path, d->override, sizeof(d->override));
+	/* unset reads "(null)"; an empty value means the same */
+	if (n < 0 || !strcmp(d->override, "(null)"))
+		d->override[0] = '\0';
+	return 0;
+}
+
+int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d)
+{
+	char path[PATH_MAX], grp[32];
+	struct stat st;
+	ssize_t n;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->group = -1;
+	err = xstrcpy(d->addr, sizeof(d->addr), addr);
+	if (!err)
+		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/pci/devices/%s", addr);
+	if (err)
+		return err;
+	if (lstat(d->path, &st) < 0)
+		return errno == ENOENT ? -ENODEV : -errno;
+	if (!realpath(d->path, d->realpath))
+		return -errno;
+
+	if ((err = read_hex_attr(d->path, "vendor", &d->vendor)) ||
+	    (err = read_hex_attr(d->path, "device", &d->device)) ||
+	    (err = read_hex_attr(d->path, "class", &d->class)))
+		return err;
+	/* absent on some virtual functions of old kernels: not fatal */
+	read_hex_attr(d->path, "subsystem_vendor", &d->subvendor);
+	read_hex_attr(d->path, "subsystem_device", &d->subdevice);
+	d->is_bridge = (d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609;
+
+	if (xsnprintf(path, sizeof(path), "%s/modalias", d->path))
+		return -ENAMETOOLONG;
+	n = read_attr(path, d->modalias, sizeof(d->modalias));
+	if (n < 0)
+		d->modalias[0] = '\0';
+
+	if (xsnprintf(path, sizeof(path), "%s/iommu_group", d->path))
+		return -ENAMETOOLONG;
+	if (read_link_base(path, grp, sizeof(grp)) == 0) {
+		char *end;
+		long g = strtol(grp, &end, 10);
+
+		if (!*end && end != grp && g >= 0)
+			d->group = (int)g;
+	}
+	return pcidev_refresh(ctx, d);
+}
+
+struct addr_vec {
+	char (*v)[PCI_ADDR_MAX];
+	size_t n, cap;
+};
+
+static int addr_vec_push(struct addr_vec *a, const char *addr)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 32;
+		void *v = realloc(a->v, cap * sizeof(*a->v));
+
+		if (!v)
+			return -ENOMEM;
+		a->v = v;
+		a->cap = cap;
+	}
+	memcpy(a->v[a->n++], addr, PCI_ADDR_MAX);
+	return 0;
+}
+
+static int cmp_addr_qsort(const void *a, const void *b)
+{
+	return pci_addr_cmp(a, b);
+}
+
+/* Names in dir that are canonical PCI addresses, sorted. */
+static int list_addrs(const char *dir, char (**addrs)[PCI_ADDR_MAX], size_t *n)
+{
+	struct addr_vec a = { 0 };
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char canon[PCI_ADDR_MAX];
+
+		if (pci_addr_parse(de->d_name, canon) || strcmp(canon, de->d_name))
+			continue;
+		err = addr_vec_push(&a, canon);
+		if (err)
+			break;
+	}
+	closedir(d);
+	if (err) {
+		free(a.v);
+		return err;
+	}
+	if (a.n)
+		qsort(a.v, a.n, sizeof(*a.v), cmp_addr_qsort);
+	*addrs = a.v;
+	*n = a.n;
+	return 0;
+}
+
+int pcidev_list(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n)
+{
+	char dir[PATH_MAX];
+	int err;
+
+	err = ctx_path(ctx, dir, sizeof(dir), "/sys/bus/pci/devices");
+	if (err)
+		return err;
+	return list_addrs(dir, addrs, n);
+}
+
+int iommu_group_members(struct vctx *ctx, int group, char (**addrs)[PCI_ADDR_MAX],
+			size_t *n)
+{
+	char dir[PATH_MAX];
+	int err;
+
+	err = ctx_path(ctx, dir, sizeof(dir), "/sys/kernel/iommu_groups/%d/devices", group);
+	if (err)
+		return err;
+	return list_addrs(dir, addrs, n);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOCTL_PCIDEV_H
+#define VFIOCTL_PCIDEV_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct vctx;
+
+/* "dddddddd:bb:dd.f" plus NUL */
+#define PCI_ADDR_MAX 20
+
+/*
+ * Turn a user's device name into the kernel's address: DDDD:BB:DD.F with a
+ * domain of 4 to 8 hex digits, BB:DD.F for domain 0000, or pci/ADDRESS;
+ * upper or lower case. Nothing else is accepted, so no path is ever built
+ * from raw input. 0 or -EINVAL.
+ */
+int pci_addr_parse(const char *name, char addr[PCI_ADDR_MAX]);
+
+/* Order of addresses: domain, bus, device, function, numerically. */
+int pci_addr_cmp(const char *a, const char *b);
+
+/* A PCI device as sysfs describes it. */
+struct pcidev {
+	char addr[PCI_ADDR_MAX];
+	char path[PATH_MAX];		/* ROOT/sys/bus/pci/devices/ADDR */
+	char realpath[PATH_MAX];	/* ROOT/sys/devices/... it links to */
+	unsigned vendor, device, subvendor, subdevice, class;
+	char modalias[256];
+	char driver[NAME_MAX_LEN];	/* "" when no driver is bound */
+	char override[NAME_MAX_LEN];	/* "" when driver_override is unset */
+	int group;			/* IOMMU group, -1 when none */
+	bool is_bridge;
+};
+
+/*
+ * Load the device at addr (already parsed). -ENODEV when sysfs has no such
+ * device under the root.
+ */
+int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d);
+
+/* Re-read only the driver link and driver_override. */
+int pcidev_refresh(struct vctx *ctx, struct pcidev *d);
+
+/* Every PCI device address, sorted. Free *addrs with free(). */
+int pcidev_list(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n);
+
+/* Members of IOMMU group n, sorted; free with free(). */
+int iommu_group_members(struct vctx *ctx, int group, char (**addrs)[PCI_ADDR_MAX],
+			size_t *n);
+
+#endif

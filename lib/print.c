@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Text and JSON output from the same calls; see print.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "print.h"
+
+/* fmt comes from the callers: one value each, as in iproute2's json_print.c */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+#define MAX_DEPTH 16
+
+static bool json;
+static int depth;		/* open JSON containers */
+static bool first[MAX_DEPTH];	/* no member written yet at this level */
+static bool is_array[MAX_DEPTH];
+static bool doc_started;
+
+void out_init(bool want_json)
+{
+	json = want_json;
+	depth = 0;
+	doc_started = false;
+}
+
+bool out_is_json(void)
+{
+	return json;
+}
+
+/* Is s valid UTF-8? Then it may go into JSON as is. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
+		n = 2;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3;
+	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+static void json_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putchar('"');
+	while (*p) {
+		size_t n;
+
+		switch (*p) {
+		case '"':
+			fputs("\\\"", stdout);
+			break;
+		case '\\':
+			fputs("\\\\", stdout);
+			break;
+		case '\n':
+			fputs("\\n", stdout);
+			break;
+		case '\t':
+			fputs("\\t", stdout);
+			break;
+		case '\r':
+			fputs("\\r", stdout);
+			break;
+		default:
+			if (*p < 0x20) {
+				printf("\\u%04x", *p);
+				break;
+			}
+			n = utf8_seq(p);
+			if (n == 0) {
+				/* not UTF-8: keep the byte, as Latin-1 */
+				printf("\\u%04x", *p);
+				break;
+			}
+			fwrite(p, 1, n, stdout);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+	putchar('"');
+}
+
+/* Separator and key before a member; key is ignored inside arrays. */
+static void json_member(const char *key)
+{
+	if (depth > 0) {
+		if (!first[depth - 1])
+			putchar(',');
+		first[depth - 1] = false;
+		if (!is_array[depth - 1]) {
+			json_string(key ? key : "");
+			putchar(':');
+		}
+	}
+	doc_started = true;
+}
+
+static void json_open(const char *key, bool array)
+{
+	if (depth >= MAX_DEPTH)
+		return;
+	json_member(key);
+	putchar(array ? '[' : '{');
+	first[depth] = true;
+	is_array[depth] = array;
+	depth++;
+}
+
+static void json_close(void)
+{
+	if (depth == 0)
+		return;
+	depth--;
+	putchar(is_array[depth] ? ']' : '}');
+}
+
+void out_open_object(const char *key)
+{
+	if (json)
+		json_open(key, false);
+}
+
+void out_close_object(void)
+{
+	if (json)
+		json_close();
+}
+
+void out_open_array(const char *key)
+{
+	if (json)
+		json_open(key, true);
+}
+
+void out_close_array(void)
+{
+	if (json)
+		json_close();
+}
+
+static bool want(enum out_type t)
+{
+	return json ? t != OUT_TEXT : t != OUT_JSON;
+}
+
+void out_str(enum out_type t, const char *key, const char *fmt, const char *v)
+{
+	if (!want(t))
+		return;
+	if (!json) {
+		if (fmt)
+			printf(fmt, v ? v : "-");
+		return;
+	}
+	json_member(key);
+	if (v)
+		json_string(v);
+	else
+		fputs("null", stdout);
+}
+
+void out_uint(enum out_type t, const char *key, const char *fmt, unsigned long long v)
+{
+	if (!want(t))
+		return;
+	if (!json) {
+		if (fmt)
+			printf(fmt, v);
+		return;
+	}
+	json_member(key);
+	printf("%llu", v);
+}
+
+void out_int(enum out_type t, const char *key, const char *fmt, long long v)
+{
+	if (!want(t))
+		return;
+	if (!json) {
+		if (fmt)
+			printf(fmt, v);
+		return;
+	}
+	json_member(key);
+	printf("%lld", v);
+}
+
+void out_bool(enum out_type t, const char *key, const char *fmt, bool v)
+{
+	if (!want(t))
+		return;
+	if (!json) {
+		if (fmt)
+			printf(fmt, v ? "yes" : "no");
+		return;
+	}
+	json_member(key);
+	fputs(v ? "true" : "false", stdout);
+}
+
+void out_null(enum out_type t, const char *key, const char *text)
+{
+	if (!want(t))
+		return;
+	if (!json) {
+		fputs(text, stdout);
+		return;
+	}
+	json_member(key);
+	fputs("null", stdout);
+}
+
+void out_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void out_error(const char *dev, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	len = strlen(msg);
+	if (err)
+		snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(-err));
+
+	fflush(stdout);
+	fprintf(stderr, "vfioctl: %s%s%s\n", dev ? dev : "", dev ? ": " : "", msg);
+
+	if (!json)
+		return;
+	if (depth > 0 && !is_array[depth - 1]) {
+		out_str(OUT_JSON, "error", NULL, msg);
+		return;
+	}
+	json_open(NULL, false);
+	if (dev)
+		out_str(OUT_JSON, "device", NULL, dev);
+	out_str(OUT_JSON, "error", NULL, msg);
+	json_close();
+}
+
+void out_flush(void)
+{
+	fflush(stdout);
+}
+
+void out_end(void)
+{
+	if (json) {
+		while (depth > 0)
+			json_close();
+		if (doc_started)
+			putchar('\n');
+	}
+	fflush(stdout);
+}

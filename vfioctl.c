@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vfioctl: hand PCI devices to the right VFIO driver.
+ *
+ * This file is the front: options (argp), the command table, the exit
+ * status. The work is in lib/.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cmd.h"
+#include "lib/ctx.h"
+#include "lib/log.h"
+#include "lib/print.h"
+#include "lib/util.h"
+
+#ifndef VFIOCTL_VERSION
+#define VFIOCTL_VERSION "0.1.0"
+#endif
+
+const char *argp_program_version = "vfioctl " VFIOCTL_VERSION;
+
+/* Options a command takes beyond the global ones. */
+enum {
+	OPT_DRIVER = 1u << 0,
+	OPT_DRY_RUN = 1u << 1,
+	OPT_VFIO = 1u << 2,
+};
+
+/* Keys of long-only options. */
+enum {
+	KEY_ROOT = 0x100,
+	KEY_KERNEL,
+	KEY_VFIO,
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct vctx *ctx, const struct cmd_args *a);
+	const char *summary;
+	const char *args_doc;
+	const char *doc;
+	unsigned opts;
+};
+
+static const struct command commands[] = {
+	{ "bind", cmd_bind, "bind devices to their best VFIO driver", "bind DEVICE...",
+	  "Bind each DEVICE to its best VFIO driver: the vendor variant whose alias matches it "
+	  "most exactly, else vfio-pci. Loads the module, writes driver_override, unbinds, "
+	  "probes, verifies; on failure puts the device back where it was.",
+	  OPT_DRIVER | OPT_DRY_RUN },
+	{ "unbind", cmd_unbind, "give devices back to their previous driver", "unbind DEVICE...",
+	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
+	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice.",
+	  OPT_DRY_RUN },
+	{ "list-devices", cmd_list_devices, "list PCI devices, drivers, groups, overrides",
+	  "list-devices",
+	  "List every PCI device: address, IDs, class, driver, IOMMU group, driver_override, "
+	  "names from the PCI ID database.",
+	  OPT_VFIO },
+	{ "list-candidates", cmd_list_candidates, "list the matching VFIO modules, best first",
+	  "list-candidates [DEVICE...]",
+	  "For each DEVICE (every device when none is named), every matching VFIO module, "
+	  "best first, with the alias that matched and its number of wildcards.",
+	  0 },
+	{ "show", cmd_show, "explain the choice for a device, step by step", "show DEVICE",
+	  "Explain the choice for DEVICE: the six steps (sysfs path, modalias, vfio alias, "
+	  "lookup, module, driver) with each input and result, and what bind would write.",
+	  0 },
+};
+
+/* Every option; `mask` 0 marks a global one. */
+static const struct {
+	struct argp_option opt;
+	unsigned mask;
+	bool takes_arg;
+} all_options[] = {
+	{ { "root", KEY_ROOT, "DIR", 0,
+	    "Take every path (sys/, lib/modules/, etc/, run/) under DIR; default /", 0 }, 0, true },
+	{ { "kernel", KEY_KERNEL, "RELEASE", 0,
+	    "Module directory release; default the running kernel's, or under --root the only "
+	    "one present", 0 }, 0, true },
+	{ { "json", 'j', NULL, 0, "Print JSON (errors too)", 0 }, 0, false },
+	{ { "verbose", 'v', NULL, 0, "Say what is done, each write included; twice for debug", 0 },
+	  0, false },
+	{ { "quiet", 'q', NULL, 0, "Print errors only", 0 }, 0, false },
+	{ { "driver", 'd', "NAME", 0,
+	    "Skip selection: bind to this driver or module", 1 }, OPT_DRIVER, true },
+	{ { "dry-run", 'n', NULL, 0, "Print the plan (module, driver, each write); write nothing",
+	    1 }, OPT_DRY_RUN, false },
+	{ { "vfio", KEY_VFIO, NULL, 0, "Only devices on (or set to) a VFIO driver", 1 },
+	  OPT_VFIO, false },
+};
+
+#define EXIT_DOC \
+	"\vDEVICE is a PCI address DDDD:BB:DD.F (domain of 4 or more hex digits), BB:DD.F for " \
+	"domain 0000, or pci/DDDD:BB:DD.F. Options may stand before or after device names.\n\n" \
+	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input."
+
+struct parsed {
+	const struct command *cmd;
+	const char *root, *kernel;
+	bool json;
+	int verbose, quiet;
+	struct cmd_args args;
+	char **names;
+	int nnames;
+};
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static bool option_takes_arg(const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all_options); i++) {
+		const struct argp_option *o = &all_options[i].opt;
+
+		if (!all_options[i].takes_arg)
+			continue;
+		if (arg[1] == '-' && !strcmp(arg + 2, o->name))
+			return true;
+		/* -dNAME carries its value; a trailing -d takes the next word */
+		if (arg[1] != '-' && o->key < 0x100 && strchr(arg + 1, o->key) &&
+		    arg[strlen(arg) - 1] == o->key)
+			return true;
+	}
+	return false;
+}
+
+/* The command word: the first argument that is not an option or its value. */
+static const char *prescan(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' || !a[1])
+			return a;
+		if (!strchr(a, '=') && option_takes_arg(a))
+			i++;
+	}
+	return NULL;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parsed *p = state->input;
+
+	switch (key) {
+	case KEY_ROOT:
+		p->root = arg;
+		break;
+	case KEY_KERNEL:
+		p->kernel = arg;
+		break;
+	case 'j':
+		p->json = true;
+		break;
+	case 'v':
+		p->verbose++;
+		break;
+	case 'q':
+		p->quiet++;
+		break;
+	case 'd':
+		p->args.driver = arg;
+		break;
+	case 'n':
+		p->args.dry_run = true;
+		break;
+	case KEY_VFIO:
+		p->args.vfio_only = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (!p->cmd) {
+			p->cmd = find_command(arg);
+			if (!p->cmd)
+				argp_error(state, "unknown command '%s'", arg);
+			break;
+		}
+		p->names[p->nnames++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!p->cmd)
+			argp_error(state, "no command given");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static char *top_doc(void)
+{
+	static char doc[4096];
+	size_t i, len;
+
+	len = (size_t)snprintf(doc, sizeof(doc),
+			       "Hand PCI devices to the right VFIO driver: a vendor variant "
+			       "(mlx5_vfio_pci, ...) when one matches, vfio-pci otherwise.\n\n"
+			       "Commands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands) && len < sizeof(doc); i++)
+		len += (size_t)snprintf(doc + len, sizeof(doc) - len, "  %-30s%s\n",
+					commands[i].args_doc, commands[i].summary);
+	if (len < sizeof(doc))
+		snprintf(doc + len, sizeof(doc) - len,
+			 "\n'vfioctl COMMAND --help' describes a command." EXIT_DOC);
+	return doc;
+}
+
+int main(int argc, char **argv)
+{
+	struct argp_option opts[ARRAY_SIZE(all_options) + 3];
+	const struct command *pre;
+	struct parsed p = { 0 };
+	char cmd_doc[2048];
+	struct argp argp = { 0 };
+	struct vctx ctx;
+	size_t i, n = 0;
+	int err;
+
+	argp_err_exit_status = EXIT_USAGE;
+	p.names = calloc((size_t)argc + 1, sizeof(char *));
+	if (!p.names)
+		return EXIT_FAILED;
+
+	/* the command decides which options and which help argp shows */
+	pre = prescan(argc, argv) ? find_command(prescan(argc, argv)) : NULL;
+	opts[n++] = (struct argp_option){ NULL, 0, NULL, 0, "Global options:", -1 };
+	for (i = 0; i < ARRAY_SIZE(all_options); i++)
+		if (!all_options[i].mask)
+			opts[n++] = all_options[i].opt;
+	if (pre && pre->opts) {
+		opts[n++] = (struct argp_option){ NULL, 0, NULL, 0, "Options of this command:", 1 };
+		for (i = 0; i < ARRAY_SIZE(all_options); i++)
+			if (all_options[i].mask & pre->opts)
+				opts[n++] = all_options[i].opt;
+	}
+	opts[n] = (struct argp_option){ 0 };
+	argp.options = opts;
+	argp.parser = parse_opt;
+	if (pre) {
+		snprintf(cmd_doc, sizeof(cmd_doc), "%s" EXIT_DOC, pre->doc);
+		argp.args_doc = pre->args_doc;
+		argp.doc = cmd_doc;
+	} else {
+		argp.args_doc = "COMMAND [ARG...]";
+		argp.doc = top_doc();
+	}
+	argp_parse(&argp, argc, argv, 0, NULL, &p);
+
+	if (p.quiet)
+		log_set_level(LOG_ERR);
+	else if (p.verbose)
+		log_set_level(p.verbose > 1 ? LOG_DEBUG : LOG_INFO);
+	out_init(p.json);
+	p.args.names = p.names;
+	p.args.nnames = p.nnames;
+
+	err = ctx_init(&ctx, p.root, p.kernel);
+	if (err) {
+		char shown[80];
+
+		if (p.kernel && err == -EINVAL)
+			out_error(NULL, 0, "--kernel '%s': not a release name",
+				  printable(p.kernel, shown, sizeof(shown)));
+		else
+			out_error(NULL, err, "--root '%s'", printable(p.root ? p.root : "", shown,
+								      sizeof(shown)));
+		out_end();
+		free(p.names);
+		return EXIT_USAGE;
+	}
+	ctx.dry_run = p.args.dry_run;
+	err = p.cmd->fn(&ctx, &p.args);
+	if (err && ctx.exit_status == EXIT_OK) {
+		out_error(NULL, err, "%s failed", p.cmd->name);
+		ctx_fail(&ctx, EXIT_FAILED);
+	}
+	out_end();
+	ctx_release(&ctx);
+	free(p.names);
+	return ctx.exit_status;
+}
