@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Write paths on a fake root: which files vfioctl writes, in which order,
+# with which values (seen by strace, not by asking vfioctl), and that a dry
+# run writes nothing. A fake root has no kernel behind it: nothing ever
+# binds, so every bind here ends in the rollback. What binding really does
+# is tested on a real kernel in test/vm/.
+
+load lib/common
+
+setup_file() { fixture_setup_file; }
+setup() {
+	fixture_setup
+	VFIOCTL=$FIXTURE_TOP/vfioctl
+	TRACE=$BATS_TEST_TMPDIR/writes
+}
+
+# traced ARGS...: run vfioctl under strace; $TRACE gets "PATH<TAB>VALUE" per
+# write below $ROOT/sys, with $ROOT cut off
+traced() {
+	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "$VFIOCTL" --root "$ROOT" "$@"
+	grep -F "$ROOT/sys/" "$TRACE.raw" | sed "s|$ROOT||" > "$TRACE" || true
+}
+
+@test "bind writes in the kernel's order: override, unbind, drivers_probe; then rolls back" {
+	traced bind 0000:00:04.0
+	assert_failure 1
+	printf '%s\t%s\n' \
+		/sys/bus/pci/devices/0000:00:04.0/driver_override vfxt-e1000e-sub \
+		/sys/bus/pci/drivers/e1000e/unbind 0000:00:04.0 \
+		/sys/bus/pci/drivers_probe 0000:00:04.0 \
+		/sys/bus/pci/devices/0000:00:04.0/driver_override '\n' > "$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$TRACE"
+	# nothing bound (no kernel): said in one line, and it is back as it was
+	assert_output --partial "0000:00:04.0: vfxt-e1000e-sub did not bind: the device is on e1000e after drivers_probe; restored: back on e1000e"
+	assert_equal "$(readlink "$ROOT/sys/bus/pci/devices/0000:00:04.0/driver" | xargs basename)" e1000e
+	# the record of the previous driver is dropped with the failed bind
+	[ ! -e "$ROOT/run/vfioctl/0000:00:04.0" ]
+}
+
+@test "a device without a driver: override then drivers_probe, no unbind" {
+	traced bind 0000:00:03.0
+	assert_failure 1
+	printf '%s\t%s\n' \
+		/sys/bus/pci/devices/0000:00:03.0/driver_override vfxt-edu-vfio-pci \
+		/sys/bus/pci/drivers_probe 0000:00:03.0 \
+		/sys/bus/pci/devices/0000:00:03.0/driver_override '\n' > "$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$TRACE"
+	assert_output --partial "no driver after drivers_probe"
+}
+
+@test "the dry-run plan is exactly the writes a real bind starts with" {
+	local dev plan
+	for dev in 0000:00:03.0 0000:00:04.0 0000:00:07.0 0000:00:05.0 0000:00:06.0 0000:00:1f.0 10000:01:00.0; do
+		plan=$("$VFIOCTL" --root "$ROOT" --json bind --dry-run "$dev" |
+			jq -e '.[0].writes[0].value != null' >/dev/null) || fail "$dev: driver unknown"
+		plan=$("$VFIOCTL" --root "$ROOT" --json bind --dry-run "$dev" |
+			jq -r '.[0].writes[] | "\(.path)\t\(.value)"' | sed "s|$ROOT||")
+		traced bind "$dev"
+		assert_equal "$(head -n "$(wc -l <<<"$plan")" "$TRACE")" "$plan"
+	done
+}
+
+@test "--dry-run writes nothing at all, for every device and both commands" {
+	local before dev
+	before=$(fixture_tree_hash "$ROOT")
+	for dev in $(ls "$ROOT/sys/bus/pci/devices"); do
+		traced bind --dry-run "$dev"
+		[ ! -s "$TRACE" ] || fail "bind --dry-run $dev wrote: $(cat "$TRACE")"
+		traced unbind --dry-run "$dev"
+		[ ! -s "$TRACE" ] || fail "unbind --dry-run $dev wrote: $(cat "$TRACE")"
+		traced bind --dry-run --driver vfio-pci "$dev"
+		[ ! -s "$TRACE" ] || fail "bind --dry-run --driver $dev wrote: $(cat "$TRACE")"
+	done
+	# not a byte, not a timestamp, not a new file (run/vfioctl included)
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+}
+
+@test "a device already on its best driver is a no-op success with no writes" {
+	traced bind 0000:00:0a.0
+	assert_success
+	assert_output "0000:00:0a.0: already on vfxt-edu-vfio-pci"
+	[ ! -s "$TRACE" ]
+	run "$VFIOCTL" --root "$ROOT" --json bind 0000:00:0a.0
+	jq -e '.[0].status == "unchanged"' <<<"$output"
+}
+
+@test "under --root a module that is not loaded there is not loaded into this kernel" {
+	local before
+	before=$(fixture_tree_hash "$ROOT")
+	traced bind 0000:00:01.0
+	assert_failure 1
+	assert_output --partial "module vfxt_vendor_vfio_pci is not loaded under $ROOT"
+	[ ! -s "$TRACE" ]
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+	# and no init_module/finit_module was attempted
+	run strace -f -qq -e trace=init_module,finit_module -o "$BATS_TEST_TMPDIR/mod" \
+		"$VFIOCTL" --root "$ROOT" bind 0000:00:01.0
+	[ ! -s "$BATS_TEST_TMPDIR/mod" ]
+}
+
+@test "--driver takes a driver name or a module name; module names are resolved to drivers" {
+	traced bind --driver vfio-pci 0000:00:02.0
+	assert_equal "$(head -n 1 "$TRACE")" "$(printf '%s\t%s' /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci)"
+	traced bind --driver vfio_pci 0000:00:02.0
+	assert_equal "$(head -n 1 "$TRACE")" "$(printf '%s\t%s' /sys/bus/pci/devices/0000:00:02.0/driver_override vfio-pci)"
+	traced bind --driver vfxt_nvme_vfio_pci 0000:00:07.0
+	assert_equal "$(head -n 1 "$TRACE")" "$(printf '%s\t%s' /sys/bus/pci/devices/0000:00:07.0/driver_override vfxt-nvme-variant)"
+}
+
+@test "--driver naming nothing, or not a name: exit 2, nothing written" {
+	local before name
+	before=$(fixture_tree_hash "$ROOT")
+	for name in no-such-driver ../vfio-pci vfio/pci "" . -x 'a b'; do
+		traced bind --driver="$name" 0000:00:02.0
+		assert_failure 2
+		assert_equal "${#lines[@]}" 1
+		assert_output --regexp "^vfioctl: 0000:00:02.0: "
+		[ ! -s "$TRACE" ]
+	done
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+}
+
+@test "a failure reading a write's answer rolls back: override written, unbind refused" {
+	# an unbind file we cannot open for writing, as a refusing kernel would
+	rm "$ROOT/sys/bus/pci/drivers/e1000e/unbind"
+	mkdir "$ROOT/sys/bus/pci/drivers/e1000e/unbind"
+	traced bind 0000:00:04.0
+	assert_failure 1
+	printf '%s\t%s\n' \
+		/sys/bus/pci/devices/0000:00:04.0/driver_override vfxt-e1000e-sub \
+		/sys/bus/pci/devices/0000:00:04.0/driver_override '\n' > "$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$TRACE"
+	assert_output --partial "writing $ROOT/sys/bus/pci/drivers/e1000e/unbind failed"
+	assert_output --partial "restored: back on e1000e"
+}
+
+@test "an override that was set before is restored, not cleared, on rollback" {
+	fixture_set_override "$ROOT" 0000:00:04.0 e1000e
+	traced bind 0000:00:04.0
+	assert_failure 1
+	assert_equal "$(tail -n 1 "$TRACE")" "$(printf '%s\t%s' /sys/bus/pci/devices/0000:00:04.0/driver_override e1000e)"
+}
+
+@test "unbind: clear the override with a newline, unbind, then the kernel's choice" {
+	traced unbind 0000:00:0c.0
+	printf '%s\t%s\n' \
+		/sys/bus/pci/devices/0000:00:0c.0/driver_override '\n' \
+		/sys/bus/pci/drivers/vfio-pci/unbind 0000:00:0c.0 \
+		/sys/bus/pci/drivers_probe 0000:00:0c.0 > "$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$TRACE"
+}
+
+@test "unbind returns a device to the driver recorded under run/vfioctl" {
+	mkdir -p "$ROOT/run/vfioctl"
+	printf 'driver=e1000e\nmodule=e1000e\noverride=\n' > "$ROOT/run/vfioctl/0000:00:0c.0"
+	run "$VFIOCTL" --root "$ROOT" --json unbind --dry-run 0000:00:0c.0
+	assert_success
+	assert_equal "$(jq -r '.[0].writes[-1].path' <<<"$output")" "$ROOT/sys/bus/pci/drivers/e1000e/bind"
+	assert_equal "$(jq -r '.[0].driver' <<<"$output")" e1000e
+	traced unbind 0000:00:0c.0
+	assert_equal "$(tail -n 1 "$TRACE")" "$(printf '%s\t%s' /sys/bus/pci/drivers/e1000e/bind 0000:00:0c.0)"
+}
+
+@test "unbind of a device not on a VFIO driver does nothing" {
+	traced unbind 0000:00:02.0
+	assert_success
+	assert_output --partial "not on a VFIO driver (e1000e); nothing to do"
+	[ ! -s "$TRACE" ]
+}
+
+@test "a malformed record is ignored with a warning, not trusted" {
+	mkdir -p "$ROOT/run/vfioctl"
+	printf 'driver=../../evil\n' > "$ROOT/run/vfioctl/0000:00:0c.0"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json unbind --dry-run 0000:00:0c.0
+	assert_success
+	assert_equal "$(jq -r '.[0].writes[-1].path' <<<"$output")" "$ROOT/sys/bus/pci/drivers_probe"
+	run "$VFIOCTL" --root "$ROOT" unbind --dry-run 0000:00:0c.0
+	assert_output --partial "warning: 0000:00:0c.0: ignoring unreadable record"
+}
