@@ -7,6 +7,11 @@ MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
+pc_var = $(or $(shell $(PKG_CONFIG) --variable=$(2) $(1) 2>/dev/null),$(3))
+UDEVDIR ?= $(call pc_var,udev,udevdir,/lib/udev)
+SYSTEMDUNITDIR ?= $(call pc_var,systemd,systemdsystemunitdir,/lib/systemd/system)
+INITRAMFSDIR ?= /usr/share/initramfs-tools
+DRACUTDIR ?= $(call pc_var,dracut,dracutmodulesdir,/usr/lib/dracut/modules.d)
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
@@ -19,16 +24,26 @@ DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 override CFLAGS += -std=gnu11 $(WARNINGS) $(DEP_CFLAGS) -D_GNU_SOURCE \
-	-DVFIOCTL_VERSION='"$(VERSION)"' -MMD -MP
+	-DVFIOCTL_VERSION='"$(VERSION)"' -DVFIOCTL_SBINDIR='"$(BINDIR)"' -MMD -MP
 
 B := build
 SRCS := vfioctl.c $(wildcard lib/*.c)
 OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 
 .DELETE_ON_ERROR:
-.PHONY: all check check-unit check-vm clean install uninstall deps
+KREL = $(shell test/lib/kernel-release)
 
-all: vfioctl
+.PHONY: FORCE all check check-host check-vm clean install uninstall deps kernel demo
+
+BOOT_IN := $(shell find boot -name '*.in')
+BOOT := $(BOOT_IN:%.in=$(B)/%)
+
+all: vfioctl $(BOOT)
+
+# Boot files name the installed binary.
+$(B)/boot/%: boot/%.in $(B)/sbindir
+	@mkdir -p $(dir $@)
+	sed -e 's|@SBINDIR@|$(BINDIR)|g' -e 's|@UDEVDIR@|$(UDEVDIR)|g' $< > $@
 
 vfioctl: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
@@ -39,19 +54,61 @@ $(B)/obj/%.o: %.c
 
 -include $(OBJS:.o=.d)
 
+# BINDIR is compiled in (the modprobe.d install lines name the binary):
+# rebuild when it changes.
+$(B)/sbindir: FORCE
+	@mkdir -p $(B)
+	@echo '$(BINDIR)' | cmp -s - $@ || echo '$(BINDIR)' > $@
+$(B)/obj/lib/persist.o: $(B)/sbindir
+FORCE:
+
 # Test helpers built from test/.
 $(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 $(WARNINGS) -static -o $@ $<
 
-check: vfioctl
+# Every package the build and the tests need, from Debian (needs root).
+deps:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		$$(grep -v '^#' test/packages)
+
+# The variant modules of kernel/, for the kernel the VM boots.
+kernel:
+	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
+
+check: vfioctl $(B)/vfio-user kernel
 	test/run
 
-install: vfioctl
+check-host: vfioctl
+	test/run test/*.bats
+
+check-vm: vfioctl $(B)/vfio-user kernel
+	test/run test/vm/*.bats
+
+INSTALLED := $(BINDIR)/vfioctl \
+	$(UDEVDIR)/rules.d/70-vfioctl.rules \
+	$(SYSTEMDUNITDIR)/vfioctl.service \
+	$(INITRAMFSDIR)/hooks/vfioctl \
+	$(INITRAMFSDIR)/scripts/init-premount/vfioctl \
+	$(DRACUTDIR)/90vfioctl/module-setup.sh \
+	$(DRACUTDIR)/90vfioctl/vfioctl-apply.sh
+
+install: vfioctl $(BOOT)
 	install -D -m 0755 vfioctl $(DESTDIR)$(BINDIR)/vfioctl
+	install -D -m 0644 $(B)/boot/70-vfioctl.rules $(DESTDIR)$(UDEVDIR)/rules.d/70-vfioctl.rules
+	install -D -m 0644 $(B)/boot/vfioctl.service $(DESTDIR)$(SYSTEMDUNITDIR)/vfioctl.service
+	install -D -m 0755 $(B)/boot/initramfs-tools/hooks/vfioctl $(DESTDIR)$(INITRAMFSDIR)/hooks/vfioctl
+	install -D -m 0755 $(B)/boot/initramfs-tools/scripts/init-premount/vfioctl \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-premount/vfioctl
+	install -D -m 0755 $(B)/boot/dracut/90vfioctl/module-setup.sh \
+		$(DESTDIR)$(DRACUTDIR)/90vfioctl/module-setup.sh
+	install -D -m 0755 $(B)/boot/dracut/90vfioctl/vfioctl-apply.sh \
+		$(DESTDIR)$(DRACUTDIR)/90vfioctl/vfioctl-apply.sh
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/vfioctl
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DRACUTDIR)/90vfioctl 2>/dev/null
 
 clean:
 	rm -rf $(B) vfioctl
+	$(MAKE) -C kernel clean KDIR=/lib/modules/$(KREL)/build 2>/dev/null || true

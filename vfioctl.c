@@ -28,6 +28,7 @@ enum {
 	OPT_DRIVER = 1u << 0,
 	OPT_DRY_RUN = 1u << 1,
 	OPT_VFIO = 1u << 2,
+	OPT_PERSIST = 1u << 3,
 };
 
 /* Keys of long-only options. */
@@ -35,6 +36,7 @@ enum {
 	KEY_ROOT = 0x100,
 	KEY_KERNEL,
 	KEY_VFIO,
+	KEY_PERSIST,
 };
 
 struct command {
@@ -50,12 +52,16 @@ static const struct command commands[] = {
 	{ "bind", cmd_bind, "bind devices to their best VFIO driver", "bind DEVICE...",
 	  "Bind each DEVICE to its best VFIO driver: the vendor variant whose alias matches it "
 	  "most exactly, else vfio-pci. Loads the module, writes driver_override, unbinds, "
-	  "probes, verifies; on failure puts the device back where it was.",
-	  OPT_DRIVER | OPT_DRY_RUN },
+	  "probes, verifies; on failure puts the device back where it was. With --persist, "
+	  "also record the choice in /etc/vfioctl.d (auto, or the --driver given) so it holds "
+	  "after reboots; a DEVICE may then also be VVVV:DDDD[:SSSS:TTTT], every device with "
+	  "those IDs.",
+	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST },
 	{ "unbind", cmd_unbind, "give devices back to their previous driver", "unbind DEVICE...",
 	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
-	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice.",
-	  OPT_DRY_RUN },
+	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice. "
+	  "With --persist, also forget the record in /etc/vfioctl.d.",
+	  OPT_DRY_RUN | OPT_PERSIST },
 	{ "list-devices", cmd_list_devices, "list PCI devices, drivers, groups, overrides",
 	  "list-devices",
 	  "List every PCI device: address, IDs, class, driver, IOMMU group, driver_override, "
@@ -70,6 +76,27 @@ static const struct command commands[] = {
 	  "Explain the choice for DEVICE: the six steps (sysfs path, modalias, vfio alias, "
 	  "lookup, module, driver) with each input and result, and what bind would write.",
 	  0 },
+	{ "apply", cmd_apply, "bind devices as /etc/vfioctl.d records say", "apply [DEVICE...]",
+	  "Bind every device (or each DEVICE) that a record in /etc/vfioctl.d names to the "
+	  "driver recorded (auto: the best one now). Idempotent; run by udev, systemd and the "
+	  "initramfs. Exit status: 0 nothing to do, 3 something was bound, 1 a device or "
+	  "record failed (the others are still applied).",
+	  OPT_DRY_RUN },
+	{ "list-overrides", cmd_list_overrides, "devices with driver_override set",
+	  "list-overrides",
+	  "List the devices whose driver_override is set in sysfs now, their driver, and the "
+	  "record that keeps it.",
+	  0 },
+	{ "list-persisted", cmd_list_persisted, "the records in /etc/vfioctl.d",
+	  "list-persisted",
+	  "List the records in /etc/vfioctl.d: what each matches, its driver, the devices "
+	  "present that it matches; files that were refused or malformed, with the reason.",
+	  0 },
+	{ "import-driverctl", cmd_import_driverctl, "records from driverctl's overrides",
+	  "import-driverctl",
+	  "Turn driverctl's saved overrides (/etc/driverctl.d/pci-ADDRESS) into records in "
+	  "/etc/vfioctl.d. Devices that already have a record are left as they are.",
+	  OPT_DRY_RUN },
 };
 
 /* Every option; `mask` 0 marks a global one. */
@@ -93,12 +120,16 @@ static const struct {
 	    1 }, OPT_DRY_RUN, false },
 	{ { "vfio", KEY_VFIO, NULL, 0, "Only devices on (or set to) a VFIO driver", 1 },
 	  OPT_VFIO, false },
+	{ { "persist", KEY_PERSIST, NULL, 0,
+	    "Also record (bind) or forget (unbind) the choice in /etc/vfioctl.d", 1 },
+	  OPT_PERSIST, false },
 };
 
 #define EXIT_DOC \
 	"\vDEVICE is a PCI address DDDD:BB:DD.F (domain of 4 or more hex digits), BB:DD.F for " \
 	"domain 0000, or pci/DDDD:BB:DD.F. Options may stand before or after device names.\n\n" \
-	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input."
+	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input; apply: " \
+	"3 when it bound something, 0 when there was nothing to do."
 
 struct parsed {
 	const struct command *cmd;
@@ -185,6 +216,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case KEY_VFIO:
 		p->args.vfio_only = true;
+		break;
+	case KEY_PERSIST:
+		p->args.persist = true;
 		break;
 	case ARGP_KEY_ARG:
 		if (!p->cmd) {

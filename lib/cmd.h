@@ -17,6 +17,7 @@ struct cmd_args {
 	const char *driver;	/* bind --driver */
 	bool dry_run;
 	bool vfio_only;		/* list-devices --vfio */
+	bool persist;		/* bind/unbind --persist */
 };
 
 /*
@@ -29,6 +30,13 @@ int cmd_unbind(struct vctx *ctx, const struct cmd_args *a);
 int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a);
 int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a);
 int cmd_show(struct vctx *ctx, const struct cmd_args *a);
+int cmd_apply(struct vctx *ctx, const struct cmd_args *a);
+int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a);
+int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a);
+int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a);
+/* bind/unbind --persist (cmd_persist.c) */
+int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a);
+int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a);
 
 /* Shared by the commands (cmd_common.c). */
 
@@ -55,6 +63,26 @@ struct target;
  */
 int choose_target(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
 		  struct cands *c, struct target *t);
+
+/* One device to bind, for bind and apply. */
+struct bind_req {
+	const char *addr;
+	const char *driver;	/* NULL: select; else --driver semantics */
+	bool dry_run;
+	const char *record;	/* the record it comes from, for apply */
+	bool hold;		/* apply: keep native drivers off while loading */
+};
+
+enum bind_status { BIND_FAILED, BIND_UNCHANGED, BIND_BOUND, BIND_PLANNED };
+
+/*
+ * Bind one device, printing one JSON object (or text lines) for it;
+ * failures are reported and raise the exit status.
+ */
+int bind_device(struct vctx *ctx, const struct bind_req *req);
+
+/* Give one device back, as unbind does; a bind_status. */
+int unbind_device(struct vctx *ctx, const char *addr, bool dry_run);
 
 /* A plan's writes as "writes", text or JSON. */
 void print_writes(const struct plan *p, const char *indent);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* bind and unbind. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,47 +119,85 @@ static void warn_group(struct vctx *ctx, const struct pcidev *d)
 	group_status_free(&gs);
 }
 
-static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+/* The placeholder override, a name no driver can have ('/'). */
+#define HOLD_OVERRIDE "vfioctl/pending"
+
+static int hold_device(const struct pcidev *d, bool on)
 {
+	char path[PATH_MAX];
+
+	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path))
+		return -ENAMETOOLONG;
+	info("%s: %s", d->addr, on ? "holding it for its VFIO driver" : "released");
+	return write_attr(path, on ? HOLD_OVERRIDE : d->override[0] ? d->override : "\n");
+}
+
+int bind_device(struct vctx *ctx, const struct bind_req *req)
+{
+	const char *addr = req->addr;
+	char orig_override[NAME_MAX_LEN];
+	bool held = false;
 	struct outcome o;
 	struct pcidev d;
 	struct target t;
 	struct cands c;
 	struct plan p;
+	int status = BIND_FAILED;
 	int err;
 
 	out_open_object(NULL);
 	out_str(OUT_JSON, "device", NULL, addr);
+	if (req->record)
+		out_str(OUT_JSON, "record", NULL, req->record);
 	err = pcidev_load(ctx, addr, &d);
 	if (err) {
 		out_error(addr, err, "cannot read device");
 		ctx_fail(ctx, EXIT_FAILED);
 		goto out;
 	}
-	err = choose_target(ctx, &d, a->driver, &c, &t);
+	err = choose_target(ctx, &d, req->driver, &c, &t);
 	cands_free(&c);
 	if (err)
 		goto out;
-	if (!a->dry_run && load_target(ctx, &d, &t))
+	memcpy(orig_override, d.override, sizeof(orig_override));
+	if (req->hold && !req->dry_run && !d.driver[0] && !t.driver[0]) {
+		/*
+		 * Unbound, and its VFIO module still to load: until then an
+		 * override no driver has keeps native drivers, which udev may
+		 * be loading for other devices right now, off this one.
+		 */
+		err = ctx_lock(ctx);
+		if (!err)
+			err = hold_device(&d, true);
+		held = !err;
+	}
+	if (!req->dry_run && load_target(ctx, &d, &t)) {
+		if (held)
+			hold_device(&d, false);
 		goto out;
+	}
 	out_str(OUT_JSON, "module", NULL, t.module[0] ? t.module : NULL);
 	out_str(OUT_JSON, "driver", NULL, t.driver[0] ? t.driver : NULL);
 	out_str(OUT_JSON, "previous_driver", NULL, d.driver[0] ? d.driver : NULL);
 	err = plan_bind(ctx, &d, &t, &p);
 	if (err) {
+		if (held)
+			hold_device(&d, false);
 		out_error(addr, err, "cannot plan the writes");
 		ctx_fail(ctx, EXIT_FAILED);
 		goto out;
 	}
-	if (a->driver && t.driver[0] && driver_is_vfio(ctx, t.driver) != 1)
+	if (req->driver && t.driver[0] && driver_is_vfio(ctx, t.driver) != 1)
 		warn("%s: %s is not a VFIO driver", addr, t.driver);
 
 	if (p.noop) {
+		status = BIND_UNCHANGED;
 		out_str(OUT_JSON, "status", NULL, "unchanged");
 		out_text("%s: already on %s\n", addr, d.driver);
 		goto out;
 	}
-	if (a->dry_run) {
+	if (req->dry_run) {
+		status = BIND_PLANNED;
 		out_str(OUT_JSON, "status", NULL, "planned");
 		out_text("%s: would bind to ", addr);
 		if (t.driver[0])
@@ -173,7 +212,25 @@ static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *add
 		goto out;
 	}
 
-	err = bind_exec(ctx, &d, &t, &o);
+	err = ctx_lock(ctx);
+	if (!err) {
+		/* another vfioctl may have moved it while we waited */
+		pcidev_refresh(ctx, &d);
+		if (held)	/* what to restore is what it had before the hold */
+			memcpy(d.override, orig_override, sizeof(d.override));
+		if (!strcmp(d.driver, t.driver)) {
+			status = BIND_UNCHANGED;
+			out_str(OUT_JSON, "status", NULL, "unchanged");
+			out_text("%s: already on %s\n", addr, d.driver);
+			goto out;
+		}
+		err = bind_exec(ctx, &d, &t, &o);
+	} else {
+		snprintf(o.why, sizeof(o.why), "cannot take the lock in run/vfioctl: %s",
+			 strerror(-err));
+		o.restored = true;
+		memcpy(o.before, d.driver, sizeof(o.before));
+	}
 	if (err) {
 		ctx_fail(ctx, EXIT_FAILED);
 		out_str(OUT_JSON, "status", NULL, "failed");
@@ -188,12 +245,21 @@ static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *add
 				  o.after[0] ? o.after : "no driver");
 		goto out;
 	}
+	status = BIND_BOUND;
 	out_str(OUT_JSON, "status", NULL, "bound");
 	out_text("%s: bound to %s (module %s), was on %s\n", addr, t.driver,
 		 t.module[0] ? t.module : "none", o.before[0] ? o.before : "no driver");
 	warn_group(ctx, &d);
 out:
 	out_close_object();
+	return status;
+}
+
+static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+{
+	struct bind_req req = { .addr = addr, .driver = a->driver, .dry_run = a->dry_run };
+
+	bind_device(ctx, &req);
 }
 
 static int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd,
@@ -221,11 +287,14 @@ static int each_device(struct vctx *ctx, const struct cmd_args *a, const char *c
 
 int cmd_bind(struct vctx *ctx, const struct cmd_args *a)
 {
+	if (a->persist)
+		return cmd_bind_persist(ctx, a);
 	return each_device(ctx, a, "bind", bind_one);
 }
 
-static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+int unbind_device(struct vctx *ctx, const char *addr, bool dry_run)
 {
+	int status = BIND_FAILED;
 	struct prev_state prev;
 	bool have_prev, vfio;
 	struct outcome o;
@@ -253,12 +322,13 @@ static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *a
 		out_str(OUT_JSON, "driver", NULL, d.driver[0] ? d.driver : NULL);
 		out_text("%s: not on a VFIO driver (%s); nothing to do\n", addr,
 			 d.driver[0] ? d.driver : "no driver");
-		if (have_prev && !a->dry_run)
+		if (have_prev && !dry_run)
 			state_remove(ctx, addr);
+		status = BIND_UNCHANGED;
 		goto out;
 	}
 	if (have_prev && prev.driver[0] && !driver_registered(ctx, prev.driver) &&
-	    prev.module[0] && !a->dry_run) {
+	    prev.module[0] && !dry_run) {
 		/* its driver went away with its module: bring it back */
 		err = mod_load(ctx, prev.module);
 		if (err)
@@ -279,13 +349,20 @@ static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *a
 	}
 	if (!vfio)
 		p.n = 1;	/* just the override: the device stays on its driver */
-	if (a->dry_run) {
+	if (dry_run) {
 		out_str(OUT_JSON, "status", NULL, "planned");
 		out_str(OUT_JSON, "driver", NULL, have_prev && prev.driver[0] ? prev.driver : NULL);
 		out_text("%s: would give it back to %s; now on %s\n", addr,
 			 have_prev && prev.driver[0] ? prev.driver : "the kernel's choice",
 			 d.driver[0] ? d.driver : "no driver");
 		print_writes(&p, "  ");
+		status = BIND_PLANNED;
+		goto out;
+	}
+	err = ctx_lock(ctx);
+	if (err) {
+		out_error(addr, err, "cannot take the lock in %s/run/vfioctl", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
 		goto out;
 	}
 	if (!vfio) {
@@ -300,6 +377,7 @@ static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *a
 		out_str(OUT_JSON, "driver", NULL, d.driver[0] ? d.driver : NULL);
 		out_text("%s: driver_override cleared; stays on %s\n", addr,
 			 d.driver[0] ? d.driver : "no driver");
+		status = BIND_BOUND;
 		goto out;
 	}
 	err = unbind_exec(ctx, &d, have_prev ? &prev : NULL, &o);
@@ -314,11 +392,20 @@ static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *a
 	}
 	out_str(OUT_JSON, "status", NULL, "unbound");
 	out_text("%s: given back: %s -> %s\n", addr, o.before, o.after[0] ? o.after : "no driver");
+	status = BIND_BOUND;
 out:
 	out_close_object();
+	return status;
+}
+
+static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+{
+	unbind_device(ctx, addr, a->dry_run);
 }
 
 int cmd_unbind(struct vctx *ctx, const struct cmd_args *a)
 {
+	if (a->persist)
+		return cmd_unbind_persist(ctx, a);
 	return each_device(ctx, a, "unbind", unbind_one);
 }

@@ -78,33 +78,33 @@ void print_cands(const struct cands *c, const char *indent)
 	out_open_array("candidates");
 	for (i = 0; i < c->n; i++) {
 		const struct cand *k = &c->v[i];
+		bool best = (long)i == c->best;
 
 		out_open_object(NULL);
-		out_text("%s", indent);
-		out_str(OUT_ANY, "module", "%-24s", k->module);
-		out_uint(OUT_ANY, "wildcards", " %2llu", k->wildcards);
-		out_text("  ");
+		out_text("%s%s ", indent, best ? "*" : " ");
+		out_str(OUT_ANY, "module", "%-26s", k->module);
+		out_uint(OUT_ANY, "wildcards", "%u  ", k->wildcards);
 		if (k->src == SRC_FALLBACK)
-			out_null(OUT_ANY, "alias", "(no alias; generic fallback)");
+			out_null(OUT_ANY, "alias", "(no vfio alias in the indexes: generic fallback)");
 		else
-			out_str(OUT_ANY, "alias", "%-44s", k->alias);
+			out_str(OUT_ANY, "alias", "%s", k->alias);
 		out_bool(OUT_JSON, "builtin", NULL, k->builtin);
 		out_bool(OUT_JSON, "blacklisted", NULL, k->blacklisted);
 		out_str(OUT_JSON, "source", NULL, cand_src_name(k->src));
-		if ((long)i == c->best)
-			out_text("  best%s", c->tie ? " (tie, by name)" : "");
+		if (best && c->tie)
+			out_text("  (tie: first by name)");
 		if (k->builtin)
-			out_text("  built-in");
+			out_text("  (built-in)");
 		if (k->blacklisted)
-			out_text("  blacklisted");
+			out_text("  (blacklisted: not chosen)");
 		if (k->src == SRC_CONFIG)
-			out_text("  modprobe.d");
+			out_text("  (modprobe.d alias)");
 		out_text("\n");
 		out_close_object();
 	}
 	out_close_array();
 	if (c->n == 0)
-		out_text("%s(no VFIO module matches)\n", indent);
+		out_text("%s  (no VFIO module matches)\n", indent);
 	out_str(OUT_JSON, "best", NULL, c->best >= 0 ? c->v[c->best].module : NULL);
 	out_bool(OUT_JSON, "tie", NULL, c->tie);
 }

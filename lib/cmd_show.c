@@ -33,10 +33,13 @@ static void show_group(struct vctx *ctx, const struct pcidev *d)
 	for (i = 0; i < gs.n; i++) {
 		out_open_object(NULL);
 		out_str(OUT_ANY, "device", "             %s", gs.m[i].addr);
-		out_str(OUT_ANY, "driver", " on %s", gs.m[i].driver[0] ? gs.m[i].driver : NULL);
+		out_str(OUT_JSON, "driver", NULL, gs.m[i].driver[0] ? gs.m[i].driver : NULL);
+		out_text(" on %s", gs.m[i].driver[0] ? gs.m[i].driver : "no driver");
 		out_bool(OUT_JSON, "bridge", NULL, gs.m[i].bridge);
 		out_bool(OUT_JSON, "ok", NULL, gs.m[i].ok);
-		out_text("%s%s\n", gs.m[i].bridge ? " (bridge)" : "", gs.m[i].ok ? "" : "  <- blocks the group");
+		out_text("%s%s\n", gs.m[i].bridge ? " (bridge)" : "",
+			 !strcmp(gs.m[i].addr, d->addr) ? "  (this device)" :
+			 gs.m[i].ok ? "" : "  <- keeps the group from userspace");
 		out_close_object();
 	}
 	out_close_array();
@@ -85,7 +88,8 @@ static void show_one(struct vctx *ctx, const char *addr)
 	vn = names_vendor(ctx, d.vendor, vname, sizeof(vname));
 	dn = names_device(ctx, d.vendor, d.device, dname, sizeof(dname));
 	out_str(OUT_ANY, "device", "%s", d.addr);
-	out_text(" [%04x:%04x] %s %s\n", d.vendor, d.device, vn ? vn : "", dn ? dn : "");
+	out_text(" [%04x:%04x]%s%s%s%s\n", d.vendor, d.device, vn ? " " : "", vn ? vn : "",
+		 dn ? " " : "", dn ? dn : "");
 	out_str(OUT_JSON, "vendor_name", NULL, vn);
 	out_str(OUT_JSON, "device_name", NULL, dn);
 
@@ -105,8 +109,9 @@ static void show_one(struct vctx *ctx, const char *addr)
 	out_str(OUT_ANY, "vfio_alias", "               = %s\n", key);
 
 	if (ctx_moddir(ctx, &dir) == 0)
-		out_text("4. lookup:     %s: modules.alias.bin, modules.builtin.alias.bin and\n"
-			 "               modprobe.d aliases; the pattern with the fewest '*' wins\n", dir);
+		out_text("4. lookup:     in %s\n"
+			 "               modules.alias.bin, modules.builtin.alias.bin and modprobe.d\n"
+			 "               aliases; the pattern with the fewest '*' wins\n", dir);
 	out_str(OUT_JSON, "module_directory", NULL, dir[0] ? dir : NULL);
 	if (choose_target(ctx, &d, NULL, &c, &t)) {
 		if (c.n)
@@ -127,8 +132,10 @@ static void show_one(struct vctx *ctx, const char *addr)
 		if (ctx_path(ctx, path, sizeof(path), "/sys/module/%s/drivers", t.module) == 0)
 			out_str(OUT_ANY, "driver_source", "bind reads it from %s/pci:*\n", path);
 	}
-	out_str(OUT_ANY, "current_driver", "   now on:   %s", d.driver[0] ? d.driver : NULL);
-	out_str(OUT_ANY, "override", ", driver_override %s\n", d.override[0] ? d.override : "(null)");
+	out_str(OUT_JSON, "current_driver", NULL, d.driver[0] ? d.driver : NULL);
+	out_text("   now on:   %s", d.driver[0] ? d.driver : "no driver");
+	out_str(OUT_JSON, "override", NULL, d.override[0] ? d.override : NULL);
+	out_text(", driver_override %s\n", d.override[0] ? d.override : "(null)");
 	show_group(ctx, &d);
 
 	err = plan_bind(ctx, &d, &t, &p);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <libkmod.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@ int ctx_init(struct vctx *ctx, const char *root, const char *krel)
 	char real[PATH_MAX];
 
 	memset(ctx, 0, sizeof(*ctx));
+	ctx->lock_fd = -1;
 	if (root && *root) {
 		if (!realpath(root, real))
 			return -errno;
@@ -40,6 +44,9 @@ int ctx_init(struct vctx *ctx, const char *root, const char *krel)
 
 void ctx_release(struct vctx *ctx)
 {
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
+	ctx->lock_fd = -1;
 	if (ctx->kmod)
 		kmod_unref(ctx->kmod);
 	names_release(ctx);
@@ -171,6 +178,34 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 	kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
 	kmod_set_log_priority(ctx->kmod, log_get_level());
 	*kmod = ctx->kmod;
+	return 0;
+}
+
+int ctx_lock(struct vctx *ctx)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (ctx->lock_fd >= 0)
+		return 0;
+	err = ctx_path(ctx, path, sizeof(path), "/run/vfioctl");
+	if (!err)
+		err = mkdir_p(path, 0755);
+	if (!err)
+		err = ctx_path(ctx, path, sizeof(path), "/run/vfioctl/lock");
+	if (err)
+		return err;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+	}
+	ctx->lock_fd = fd;
 	return 0;
 }
 

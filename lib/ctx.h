@@ -13,6 +13,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FAILED = 1,	/* an operation failed */
 	EXIT_USAGE = 2,		/* usage error or bad input */
+	EXIT_CHANGED = 3,	/* apply: it bound something (0: nothing to do) */
 };
 
 /*
@@ -31,6 +32,7 @@ struct vctx {
 	bool pacc_failed;
 	bool dry_run;
 	int exit_status;	/* worst status reported so far */
+	int lock_fd;		/* ROOT/run/vfioctl/lock, held while writing */
 };
 
 /* root: NULL or "/" for the running system. krel: NULL for the default. */
@@ -50,6 +52,13 @@ int ctx_moddir(struct vctx *ctx, const char **dir);
 
 /* libkmod context for the module directory and ROOT's modprobe.d, lazily. */
 int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod);
+
+/*
+ * Take ROOT/run/vfioctl/lock (flock, exclusive), once, until exit: two
+ * vfioctl processes (udev's apply and a user's bind) never interleave
+ * their writes to the same device.
+ */
+int ctx_lock(struct vctx *ctx);
 
 /* Raise the exit status to at least status. */
 void ctx_fail(struct vctx *ctx, int status);

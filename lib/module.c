@@ -105,8 +105,7 @@ int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
 	if (err)
 		return err;
 	deps = kmod_module_get_dependencies(mod);
-	/* modules.dep lists a module's dependencies, nearest first */
-	kmod_list_foreach_reverse(l, deps) {
+	kmod_list_foreach(l, deps) {
 		struct kmod_module *d = kmod_module_get_module(l);
 		const char *name = kmod_module_get_name(d);
 

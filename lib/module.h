@@ -20,8 +20,8 @@ int mod_state(struct vctx *ctx, const char *module, enum mod_state *st);
 const char *mod_state_name(enum mod_state st);
 
 /*
- * The module's dependencies from modules.dep, space-separated, in load
- * order; "" for none or for a built-in module. -ENOENT when the module
+ * The module's dependencies, space-separated, as modules.dep lists them;
+ * "" for none or for a built-in module. -ENOENT when the module
  * directory knows no such module.
  */
 int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size);

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Bindings that hold across reboots: bind/unbind --persist, apply,
+ * list-overrides, list-persisted, import-driverctl.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ctx.h"
+#include "log.h"
+#include "module.h"
+#include "persist.h"
+#include "print.h"
+
+/* No sysfs under the root: an image being prepared; records only. */
+static bool offline(struct vctx *ctx)
+{
+	char path[PATH_MAX];
+
+	return ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices") || !is_dir(path);
+}
+
+/* A --persist name: an address, or vendor:device[:subvendor:subdevice]. */
+static int parse_target(struct vctx *ctx, const char *name, bool need_device, struct record *r)
+{
+	char path[PATH_MAX], shown[48];
+
+	memset(r, 0, sizeof(*r));
+	if (pci_addr_parse(name, r->addr) == 0) {
+		r->kind = MATCH_DEVICE;
+		if (need_device && (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s",
+					     r->addr) || !path_exists(path))) {
+			out_error(r->addr, 0, "no such PCI device");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (ids_parse(name, r) == 0) {
+		r->kind = MATCH_IDS;
+		return 0;
+	}
+	out_error(NULL, 0, "'%s': not a PCI device name or vendor:device[:subvendor:subdevice]",
+		  printable(name, shown, sizeof(shown)));
+	return -EINVAL;
+}
+
+static int parse_targets(struct vctx *ctx, const struct cmd_args *a, bool need_device,
+			 struct record **out)
+{
+	struct record *v;
+	int i, err = 0;
+
+	if (a->nnames == 0) {
+		out_error(NULL, 0, "name at least one device or vendor:device");
+		ctx_fail(ctx, EXIT_USAGE);
+		return -EINVAL;
+	}
+	v = calloc((size_t)a->nnames, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < a->nnames; i++)
+		if (parse_target(ctx, a->names[i], need_device, &v[i]))
+			err = -EINVAL;
+	if (err) {
+		ctx_fail(ctx, EXIT_USAGE);
+		free(v);
+		return err;
+	}
+	*out = v;
+	return 0;
+}
+
+static bool same_match(const struct record *a, const struct record *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == MATCH_DEVICE)
+		return !strcmp(a->addr, b->addr);
+	return a->vendor == b->vendor && a->device == b->device && a->has_sub == b->has_sub &&
+	       (!a->has_sub || (a->subvendor == b->subvendor && a->subdevice == b->subdevice));
+}
+
+/* Present devices a record matches; callback per address. */
+static int each_match(struct vctx *ctx, const struct record *r,
+		      int (*fn)(struct vctx *, const char *, void *), void *arg)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	size_t i, n = 0;
+	int err;
+
+	if (offline(ctx))
+		return 0;
+	err = pcidev_list(ctx, &addrs, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n && !err; i++) {
+		struct pcidev d;
+
+		if (pcidev_load(ctx, addrs[i], &d) == 0 && record_matches(r, &d))
+			err = fn(ctx, d.addr, arg);
+	}
+	free(addrs);
+	return err;
+}
+
+static void update_modprobe_conf(struct vctx *ctx, bool dry_run)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (dry_run)
+		return;
+	err = modprobe_conf_update(ctx, false, path, sizeof(path));
+	if (err) {
+		out_error(NULL, err, "cannot update %s", path);
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+}
+
+struct persist_run {
+	const struct cmd_args *a;
+	int failed;
+};
+
+static int bind_match(struct vctx *ctx, const char *addr, void *arg)
+{
+	struct persist_run *pr = arg;
+	struct bind_req req = { .addr = addr, .driver = pr->a->driver, .dry_run = pr->a->dry_run };
+
+	if (bind_device(ctx, &req) == BIND_FAILED)
+		pr->failed++;
+	return 0;
+}
+
+static int unbind_match(struct vctx *ctx, const char *addr, void *arg)
+{
+	struct persist_run *pr = arg;
+
+	if (unbind_device(ctx, addr, pr->a->dry_run) == BIND_FAILED)
+		pr->failed++;
+	return 0;
+}
+
+static void print_record(const struct record *r, const char *status, const char *path)
+{
+	char what[64];
+
+	out_open_object(NULL);
+	record_what(r, what, sizeof(what));
+	out_str(OUT_JSON, r->kind == MATCH_DEVICE ? "device" : "ids", NULL, what);
+	out_str(OUT_JSON, "record", NULL, path);
+	out_str(OUT_JSON, "driver", NULL, r->driver);
+	out_str(OUT_JSON, "status", NULL, status);
+	out_text("%s: %s %s (driver %s)\n", what, status, path, r->driver);
+	out_close_object();
+}
+
+int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
+{
+	struct records rs;
+	struct record *v;
+	bool off = offline(ctx);
+	int i, err;
+
+	err = parse_targets(ctx, a, !off, &v);
+	if (err)
+		return err;
+	err = records_load(ctx, &rs);
+	if (err) {
+		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+		free(v);
+		return err;
+	}
+	out_open_array(NULL);
+	for (i = 0; i < a->nnames; i++) {
+		struct persist_run pr = { a, 0 };
+		struct record *r = &v[i];
+		char path[PATH_MAX];
+		size_t k;
+
+		snprintf(r->driver, sizeof(r->driver), "%s", a->driver ? a->driver : RECORD_AUTO);
+		if (a->driver && !valid_name(a->driver)) {
+			out_error(NULL, 0, "'%s': not a module or driver name", a->driver);
+			ctx_fail(ctx, EXIT_USAGE);
+			continue;
+		}
+		/* bind now what is there; record only what worked */
+		each_match(ctx, r, bind_match, &pr);
+		if (pr.failed) {
+			out_error(NULL, 0, "not recorded: the bind failed");
+			continue;
+		}
+		for (k = 0; k < rs.n; k++)
+			if (same_match(&rs.v[k], r))
+				memcpy(r->file, rs.v[k].file, sizeof(r->file));
+		if (r->file[0])
+			memcpy(path, r->file, sizeof(path));
+		else
+			record_path(ctx, r, path, sizeof(path));
+		if (a->dry_run) {
+			print_record(r, "would record in", path);
+			continue;
+		}
+		err = record_write(ctx, r);
+		if (err) {
+			out_error(NULL, err, "cannot write %s", path);
+			ctx_fail(ctx, EXIT_FAILED);
+			continue;
+		}
+		print_record(r, "recorded in", path);
+	}
+	out_close_array();
+	records_free(&rs);
+	free(v);
+	update_modprobe_conf(ctx, a->dry_run);
+	return 0;
+}
+
+int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
+{
+	struct records rs;
+	struct record *v;
+	int i, err;
+
+	err = parse_targets(ctx, a, false, &v);
+	if (err)
+		return err;
+	err = records_load(ctx, &rs);
+	if (err) {
+		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+		free(v);
+		return err;
+	}
+	out_open_array(NULL);
+	for (i = 0; i < a->nnames; i++) {
+		struct persist_run pr = { a, 0 };
+		struct record *r = &v[i];
+		bool found = false;
+		size_t k;
+
+		each_match(ctx, r, unbind_match, &pr);
+		if (pr.failed) {
+			out_error(NULL, 0, "record kept: giving the device back failed");
+			continue;
+		}
+		for (k = 0; k < rs.n; k++) {
+			char what[64];
+
+			if (!same_match(&rs.v[k], r)) {
+				/* a fleet record still covers this device: say so */
+				if (r->kind == MATCH_DEVICE && rs.v[k].kind == MATCH_IDS) {
+					struct pcidev d;
+
+					if (pcidev_load(ctx, r->addr, &d) == 0 && record_matches(&rs.v[k], &d))
+						warn("%s: still matched by %s (ids %s): apply will bind it again",
+						     r->addr, rs.v[k].file, record_what(&rs.v[k], what, sizeof(what)));
+				}
+				continue;
+			}
+			found = true;
+			if (a->dry_run) {
+				print_record(&rs.v[k], "would remove", rs.v[k].file);
+				continue;
+			}
+			err = record_remove(ctx, &rs.v[k]);
+			if (err) {
+				out_error(NULL, err, "cannot remove %s", rs.v[k].file);
+				ctx_fail(ctx, EXIT_FAILED);
+				continue;
+			}
+			print_record(&rs.v[k], "removed", rs.v[k].file);
+		}
+		if (!found) {
+			char what[64];
+
+			info("%s: no record to remove", record_what(r, what, sizeof(what)));
+		}
+	}
+	out_close_array();
+	records_free(&rs);
+	free(v);
+	update_modprobe_conf(ctx, a->dry_run);
+	return 0;
+}
+
+static void report_record_errors(struct vctx *ctx, const struct records *rs)
+{
+	size_t i;
+
+	out_open_array("errors");
+	for (i = 0; i < rs->nerr; i++) {
+		char msg[PATH_MAX + 256];
+
+		snprintf(msg, sizeof(msg), "%s%s", rs->err[i].file, rs->err[i].msg);
+		out_open_object(NULL);
+		out_str(OUT_JSON, "record", NULL, rs->err[i].file);
+		out_str(OUT_JSON, "error", NULL, msg);
+		out_close_object();
+	}
+	out_close_array();
+	if (rs->nerr)
+		ctx_fail(ctx, EXIT_FAILED);
+}
+
+int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	unsigned changed = 0, failed = 0;
+	struct records rs;
+	size_t i, n = 0;
+	int err;
+
+	if (a->nnames)
+		err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
+	else
+		err = pcidev_list(ctx, &addrs, &n);
+	if (err) {
+		if (!a->nnames) {
+			out_error(NULL, err, "cannot list PCI devices");
+			ctx_fail(ctx, EXIT_FAILED);
+		}
+		return err;
+	}
+	err = records_load(ctx, &rs);
+	if (err) {
+		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+		free(addrs);
+		return err;
+	}
+	out_open_object(NULL);
+	out_open_array("devices");
+	for (i = 0; i < n; i++) {
+		struct bind_req req = { .addr = addrs[i], .dry_run = a->dry_run, .hold = true };
+		const struct record *r;
+		struct pcidev d;
+
+		if (pcidev_load(ctx, addrs[i], &d))
+			continue;
+		r = records_match(&rs, &d);
+		if (!r)
+			continue;
+		req.record = r->file;
+		req.driver = strcmp(r->driver, RECORD_AUTO) ? r->driver : NULL;
+		switch (bind_device(ctx, &req)) {
+		case BIND_FAILED:
+			failed++;
+			break;
+		case BIND_BOUND:
+		case BIND_PLANNED:
+			changed++;
+			break;
+		default:
+			break;
+		}
+	}
+	out_close_array();
+
+	/* device records whose device is not here: not an error (hotplug) */
+	out_open_array("absent");
+	for (i = 0; i < rs.n; i++) {
+		char path[PATH_MAX];
+
+		if (rs.v[i].kind != MATCH_DEVICE ||
+		    (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s", rs.v[i].addr) == 0 &&
+		     path_exists(path)))
+			continue;
+		out_open_object(NULL);
+		out_str(OUT_JSON, "device", NULL, rs.v[i].addr);
+		out_str(OUT_JSON, "record", NULL, rs.v[i].file);
+		out_close_object();
+		info("%s: %s: no such device now; left for when it appears", rs.v[i].addr,
+		     rs.v[i].file);
+	}
+	out_close_array();
+	report_record_errors(ctx, &rs);
+	out_bool(OUT_JSON, "changed", NULL, changed > 0);
+	out_uint(OUT_JSON, "failed", NULL, failed + rs.nerr);
+	out_close_object();
+	if (!changed && !failed && !a->dry_run)
+		out_text("nothing to do\n");
+	if (changed && ctx->exit_status == EXIT_OK)
+		ctx->exit_status = EXIT_CHANGED;
+	records_free(&rs);
+	free(addrs);
+	return 0;
+}
+
+int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	struct records rs;
+	size_t i, n = 0;
+	int err;
+
+	(void)a;
+	err = pcidev_list(ctx, &addrs, &n);
+	if (err) {
+		out_error(NULL, err, "cannot list PCI devices");
+		ctx_fail(ctx, EXIT_FAILED);
+		return err;
+	}
+	if (records_load(ctx, &rs))
+		memset(&rs, 0, sizeof(rs));
+	out_open_array(NULL);
+	out_text("%-13s %-20s %-20s %s\n", "DEVICE", "OVERRIDE", "DRIVER", "RECORD");
+	for (i = 0; i < n; i++) {
+		const struct record *r;
+		struct pcidev d;
+
+		if (pcidev_load(ctx, addrs[i], &d) || !d.override[0])
+			continue;
+		r = records_match(&rs, &d);
+		out_open_object(NULL);
+		out_str(OUT_ANY, "device", "%-13s", d.addr);
+		out_str(OUT_ANY, "override", " %-20s", d.override);
+		out_str(OUT_ANY, "driver", " %-20s", d.driver[0] ? d.driver : NULL);
+		out_str(OUT_ANY, "record", " %s\n", r ? r->file : NULL);
+		out_close_object();
+	}
+	out_close_array();
+	records_free(&rs);
+	free(addrs);
+	return 0;
+}
+
+struct collect {
+	char list[1024];
+};
+
+static int collect_addr(struct vctx *ctx, const char *addr, void *arg)
+{
+	struct collect *c = arg;
+	size_t len = strlen(c->list);
+
+	(void)ctx;
+	out_str(OUT_JSON, NULL, NULL, addr);
+	snprintf(c->list + len, sizeof(c->list) - len, "%s%s", len ? "," : "", addr);
+	return 0;
+}
+
+int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
+{
+	struct records rs;
+	size_t i;
+	int err;
+
+	(void)a;
+	err = records_load(ctx, &rs);
+	if (err) {
+		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+		return err;
+	}
+	out_open_array(NULL);
+	out_text("%-20s %-20s %-14s %s\n", "MATCH", "DRIVER", "DEVICES", "RECORD");
+	for (i = 0; i < rs.n; i++) {
+		const struct record *r = &rs.v[i];
+		struct collect c = { "" };
+		char what[64];
+
+		record_what(r, what, sizeof(what));
+		out_open_object(NULL);
+		out_str(OUT_ANY, r->kind == MATCH_DEVICE ? "device" : "ids", "%-20s", what);
+		out_str(OUT_ANY, "driver", " %-20s", r->driver);
+		out_open_array("devices");
+		each_match(ctx, r, collect_addr, &c);
+		out_close_array();
+		out_text(" %-14s", c.list[0] ? c.list : "-");
+		out_str(OUT_ANY, "record", " %s\n", r->file);
+		out_close_object();
+	}
+	for (i = 0; i < rs.nerr; i++) {
+		char msg[PATH_MAX + 256];
+
+		snprintf(msg, sizeof(msg), "%s%s", rs.err[i].file, rs.err[i].msg);
+		out_open_object(NULL);
+		out_str(OUT_JSON, "record", NULL, rs.err[i].file);
+		out_str(OUT_JSON, "error", NULL, msg);
+		out_text("%-20s %-20s %-14s %s%s\n", "(skipped)", "-", "-", rs.err[i].file,
+			 rs.err[i].msg);
+		out_close_object();
+	}
+	out_close_array();
+	if (rs.nerr)
+		ctx_fail(ctx, EXIT_FAILED);
+	records_free(&rs);
+	return 0;
+}
+
+int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
+{
+	struct dirent **names = NULL;
+	char dir[PATH_MAX];
+	struct records rs;
+	int i, n, err;
+
+	err = ctx_path(ctx, dir, sizeof(dir), "/etc/driverctl.d");
+	if (err)
+		return err;
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0) {
+		if (errno == ENOENT) {
+			out_open_array(NULL);
+			out_close_array();
+			out_text("no driverctl overrides in %s\n", dir);
+			return 0;
+		}
+		out_error(NULL, -errno, "cannot read %s", dir);
+		ctx_fail(ctx, EXIT_FAILED);
+		return -errno;
+	}
+	err = records_load(ctx, &rs);
+	if (err) {
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+		return err;
+	}
+	out_open_array(NULL);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[PATH_MAX], drv[256];
+		struct record r = { 0 };
+		bool dup = false;
+		size_t k;
+		ssize_t len;
+
+		if (name[0] == '.')
+			continue;
+		if (xsnprintf(path, sizeof(path), "%s/%s", dir, name))
+			continue;
+		/* driverctl saves BUS-DEVICE holding the driver's name */
+		if (strncmp(name, "pci-", 4) || pci_addr_parse(name + 4, r.addr)) {
+			warn("%s: not a PCI override; skipped", path);
+			continue;
+		}
+		r.kind = MATCH_DEVICE;
+		len = read_attr(path, drv, sizeof(drv));
+		if (len <= 0 || !valid_name(drv)) {
+			out_error(r.addr, 0, "%s: no driver name in it; skipped", path);
+			ctx_fail(ctx, EXIT_FAILED);
+			continue;
+		}
+		memcpy(r.driver, drv, (size_t)len + 1);
+		for (k = 0; k < rs.n; k++)
+			dup |= same_match(&rs.v[k], &r) || (rs.v[k].kind == MATCH_DEVICE &&
+							     !strcmp(rs.v[k].addr, r.addr));
+		record_path(ctx, &r, path, sizeof(path));
+		if (dup) {
+			print_record(&r, "already recorded, kept", path);
+			continue;
+		}
+		if (a->dry_run) {
+			print_record(&r, "would record in", path);
+			continue;
+		}
+		err = record_write(ctx, &r);
+		if (err) {
+			out_error(r.addr, err, "cannot write %s", path);
+			ctx_fail(ctx, EXIT_FAILED);
+			continue;
+		}
+		print_record(&r, "recorded in", path);
+		info("%s: driverctl still sets this override at boot until its file is removed",
+		     r.addr);
+	}
+	out_close_array();
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	records_free(&rs);
+	update_modprobe_conf(ctx, a->dry_run);
+	return 0;
+}

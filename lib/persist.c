@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* /etc/vfioctl.d: the bindings that hold across reboots. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alias.h"
+#include "ctx.h"
+#include "kindex.h"
+#include "log.h"
+#include "module.h"
+#include "persist.h"
+#include "util.h"
+
+static int hex4(const char *s, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+		*v = *v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0' :
+					  tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	return 0;
+}
+
+int ids_parse(const char *s, struct record *r)
+{
+	size_t len = strlen(s);
+
+	if (len != 9 && len != 19)
+		return -EINVAL;
+	if (hex4(s, &r->vendor) || s[4] != ':' || hex4(s + 5, &r->device))
+		return -EINVAL;
+	r->has_sub = len == 19;
+	if (r->has_sub && (s[9] != ':' || hex4(s + 10, &r->subvendor) || s[14] != ':' ||
+			   hex4(s + 15, &r->subdevice)))
+		return -EINVAL;
+	return 0;
+}
+
+const char *record_what(const struct record *r, char *buf, size_t size)
+{
+	if (r->kind == MATCH_DEVICE)
+		snprintf(buf, size, "%s", r->addr);
+	else if (r->has_sub)
+		snprintf(buf, size, "%04x:%04x:%04x:%04x", r->vendor, r->device, r->subvendor,
+			 r->subdevice);
+	else
+		snprintf(buf, size, "%04x:%04x", r->vendor, r->device);
+	return buf;
+}
+
+int record_path(struct vctx *ctx, const struct record *r, char *path, size_t size)
+{
+	char what[64];
+
+	return ctx_path(ctx, path, size, "/etc/vfioctl.d/%s-%s.conf",
+			r->kind == MATCH_DEVICE ? "pci" : "ids", record_what(r, what, sizeof(what)));
+}
+
+bool record_matches(const struct record *r, const struct pcidev *d)
+{
+	if (r->kind == MATCH_DEVICE)
+		return !strcmp(r->addr, d->addr);
+	if (r->vendor != d->vendor || r->device != d->device)
+		return false;
+	return !r->has_sub || (r->subvendor == d->subvendor && r->subdevice == d->subdevice);
+}
+
+static int specificity(const struct record *r)
+{
+	return r->kind == MATCH_DEVICE ? 2 : r->has_sub ? 1 : 0;
+}
+
+const struct record *records_match(const struct records *rs, const struct pcidev *d)
+{
+	const struct record *best = NULL;
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		const struct record *r = &rs->v[i];
+
+		if (record_matches(r, d) && (!best || specificity(r) > specificity(best)))
+			best = r;
+	}
+	return best;
+}
+
+static void add_error(struct records *rs, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_error(struct records *rs, const char *file, const char *fmt, ...)
+{
+	struct record_error *e;
+	va_list ap;
+	void *v;
+
+	v = realloc(rs->err, (rs->nerr + 1) * sizeof(*rs->err));
+	if (!v)
+		return;
+	rs->err = v;
+	e = &rs->err[rs->nerr++];
+	snprintf(e->file, sizeof(e->file), "%s", file);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	warn("%s%s; file skipped", e->file, e->msg);
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Parse one file; 0, or -EINVAL with the error recorded. */
+static int parse_record(struct records *rs, const char *path, FILE *f, struct record *r)
+{
+	bool have_match = false, have_driver = false;
+	char line[512];
+	int lineno = 0;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->file, sizeof(r->file), "%s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *key, *val, *eq, *hash;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			add_error(rs, path, ":%d: line too long", lineno);
+			return -EINVAL;
+		}
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		key = trim(line);
+		if (!*key)
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			add_error(rs, path, ":%d: expected key = value", lineno);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		if (!strcmp(key, "device") || !strcmp(key, "ids")) {
+			if (have_match) {
+				add_error(rs, path, ":%d: a second device or ids line", lineno);
+				return -EINVAL;
+			}
+			have_match = true;
+			if (key[0] == 'd') {
+				r->kind = MATCH_DEVICE;
+				if (pci_addr_parse(val, r->addr)) {
+					add_error(rs, path, ":%d: '%s' is not a PCI address", lineno, val);
+					return -EINVAL;
+				}
+			} else {
+				r->kind = MATCH_IDS;
+				if (ids_parse(val, r)) {
+					add_error(rs, path, ":%d: '%s' is not VVVV:DDDD[:SSSS:TTTT]",
+						  lineno, val);
+					return -EINVAL;
+				}
+			}
+		} else if (!strcmp(key, "driver")) {
+			if (!valid_name(val)) {
+				add_error(rs, path, ":%d: '%s' is not a driver or module name", lineno, val);
+				return -EINVAL;
+			}
+			memcpy(r->driver, val, strlen(val) + 1);
+			have_driver = true;
+		} else {
+			add_error(rs, path, ":%d: unknown key '%s'", lineno, key);
+			return -EINVAL;
+		}
+	}
+	if (!have_match) {
+		add_error(rs, path, ": no device or ids line");
+		return -EINVAL;
+	}
+	if (!have_driver)
+		memcpy(r->driver, RECORD_AUTO, sizeof(RECORD_AUTO));
+	return 0;
+}
+
+static bool conf_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 5 && !strcmp(name + len - 5, ".conf");
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int records_load(struct vctx *ctx, struct records *rs)
+{
+	struct dirent **names = NULL;
+	char dir[PATH_MAX];
+	int i, n, err;
+
+	memset(rs, 0, sizeof(*rs));
+	err = ctx_path(ctx, dir, sizeof(dir), "/etc/vfioctl.d");
+	if (err)
+		return err;
+	n = scandir(dir, &names, NULL, cmp_names);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		struct record r;
+		struct stat st;
+		FILE *f;
+		int fd;
+
+		if (!conf_name(names[i]->d_name) ||
+		    xsnprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name))
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			add_error(rs, path, ": %s", strerror(errno));
+			continue;
+		}
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			continue;
+		}
+		/* a record decides which driver gets a device: root's alone */
+		if (st.st_uid != 0 || (st.st_mode & S_IWOTH) ||
+		    ((st.st_mode & S_IWGRP) && st.st_gid != 0)) {
+			close(fd);
+			add_error(rs, path, ": refused: %s", st.st_uid != 0 ?
+				  "not owned by root" : "writable by others");
+			continue;
+		}
+		f = fdopen(fd, "r");
+		if (!f) {
+			close(fd);
+			continue;
+		}
+		err = parse_record(rs, path, f, &r);
+		fclose(f);
+		if (err) {
+			/* reported and skipped: never the whole set */
+			err = 0;
+			continue;
+		}
+		if (rs->n % 16 == 0) {
+			void *v = realloc(rs->v, (rs->n + 16) * sizeof(*rs->v));
+
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			rs->v = v;
+		}
+		rs->v[rs->n++] = r;
+		err = 0;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return err;
+}
+
+void records_free(struct records *rs)
+{
+	free(rs->v);
+	free(rs->err);
+	memset(rs, 0, sizeof(*rs));
+}
+
+int record_write(struct vctx *ctx, const struct record *r)
+{
+	char path[PATH_MAX], dir[PATH_MAX], what[64], buf[512];
+	int err;
+
+	err = ctx_path(ctx, dir, sizeof(dir), "/etc/vfioctl.d");
+	if (!err)
+		err = mkdir_p(dir, 0755);
+	/* a record read from a file of the admin's naming stays in that file */
+	if (!err)
+		err = r->file[0] ? xstrcpy(path, sizeof(path), r->file) :
+			record_path(ctx, r, path, sizeof(path));
+	if (!err)
+		err = xsnprintf(buf, sizeof(buf),
+				"# vfioctl record, see vfioctl.d(5); vfioctl apply binds it at boot\n"
+				"%s = %s\ndriver = %s\n",
+				r->kind == MATCH_DEVICE ? "device" : "ids",
+				record_what(r, what, sizeof(what)), r->driver);
+	if (err)
+		return err;
+	return write_file_atomic(path, buf, strlen(buf), 0644);
+}
+
+int record_remove(struct vctx *ctx, const struct record *r)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = r->file[0] ? xstrcpy(path, sizeof(path), r->file) :
+		record_path(ctx, r, path, sizeof(path));
+	if (err)
+		return err;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+#ifndef VFIOCTL_SBINDIR
+#define VFIOCTL_SBINDIR "/usr/local/sbin"
+#endif
+
+struct natives {
+	char (*v)[NAME_MAX_LEN];
+	size_t n;
+};
+
+static int natives_add(struct natives *nv, const char *module)
+{
+	char name[NAME_MAX_LEN];
+	size_t i;
+
+	if (xstrcpy(name, sizeof(name), module))
+		return 0;
+	modname_normalize(name);
+	/* a VFIO module is not a native driver to keep away */
+	if (strstr(name, "vfio"))
+		return 0;
+	for (i = 0; i < nv->n; i++)
+		if (!strcmp(nv->v[i], name))
+			return 0;
+	if (nv->n % 16 == 0) {
+		void *v = realloc(nv->v, (nv->n + 16) * sizeof(*nv->v));
+
+		if (!v)
+			return -ENOMEM;
+		nv->v = v;
+	}
+	memcpy(nv->v[nv->n++], name, sizeof(name));
+	return 0;
+}
+
+static int add_alias_match(void *arg, const char *pattern, const char *value)
+{
+	(void)pattern;
+	return natives_add(arg, value);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	struct natives nv = { 0 };
+	struct kindex *idx = NULL;
+	struct records rs;
+	char file[PATH_MAX];
+	const char *moddir;
+	size_t i, n = 0, len;
+	char *buf = NULL;
+	int err;
+
+	err = ctx_path(ctx, path, size, "/etc/modprobe.d/vfioctl.conf");
+	if (err)
+		return err;
+	err = records_load(ctx, &rs);
+	if (err)
+		return err;
+	if (ctx_moddir(ctx, &moddir) == 0 &&
+	    xsnprintf(file, sizeof(file), "%s/modules.alias.bin", moddir) == 0)
+		kindex_open(file, &idx);
+	if (pcidev_list(ctx, &addrs, &n))
+		n = 0;
+	for (i = 0; i < n && !err; i++) {
+		char mod[NAME_MAX_LEN];
+		struct pcidev d;
+
+		if (pcidev_load(ctx, addrs[i], &d) || !records_match(&rs, &d))
+			continue;
+		if (d.driver[0] && driver_is_vfio(ctx, d.driver) != 1 &&
+		    driver_module(ctx, d.driver, mod, sizeof(mod)) == 0)
+			err = natives_add(&nv, mod);
+		if (!err && idx && d.modalias[0])
+			err = kindex_match(idx, d.modalias, add_alias_match, &nv);
+	}
+	kindex_close(idx);
+	free(addrs);
+	records_free(&rs);
+	if (err < 0)
+		goto out;
+	err = 0;
+	if (nv.n)
+		qsort(nv.v, nv.n, sizeof(*nv.v), cmp_name);
+	len = 512 + nv.n * (2 * NAME_MAX_LEN + sizeof(VFIOCTL_SBINDIR) + 96);
+	buf = malloc(len);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	snprintf(buf, len,
+		 "# Written by vfioctl from /etc/vfioctl.d; it rewrites this file.\n"
+		 "# Before one of these native drivers loads, vfioctl gives the devices\n"
+		 "# recorded in /etc/vfioctl.d their VFIO driver, so it never takes them.\n");
+	for (i = 0; i < nv.n; i++) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, len - used,
+			 "install %s %s/vfioctl --quiet apply; /sbin/modprobe --ignore-install %s $CMDLINE_OPTS\n",
+			 nv.v[i], VFIOCTL_SBINDIR, nv.v[i]);
+	}
+	if (dry_run)
+		goto out;
+	if (!nv.n) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			err = -errno;
+		goto out;
+	}
+	err = ctx_path(ctx, file, sizeof(file), "/etc/modprobe.d");
+	if (!err)
+		err = mkdir_p(file, 0755);
+	if (!err)
+		err = write_file_atomic(path, buf, strlen(buf), 0644);
+out:
+	free(buf);
+	free(nv.v);
+	return err;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOCTL_PERSIST_H
+#define VFIOCTL_PERSIST_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pcidev.h"
+
+struct vctx;
+
+/*
+ * Records of bindings that must hold across reboots: one small file per
+ * device (or per vendor:device match) under ROOT/etc/vfioctl.d/, named
+ * pci-ADDRESS.conf or ids-VVVV:DDDD[:SSSS:TTTT].conf, of "key = value"
+ * lines (see vfioctl.d(5)):
+ *	device = 0000:01:00.0		or	ids = 15b3:101e[:15b3:0001]
+ *	driver = auto			or	driver = NAME (module or driver)
+ */
+enum match_kind { MATCH_DEVICE, MATCH_IDS };
+
+#define RECORD_AUTO "auto"
+
+struct record {
+	char file[PATH_MAX];
+	enum match_kind kind;
+	char addr[PCI_ADDR_MAX];		/* MATCH_DEVICE */
+	unsigned vendor, device;		/* MATCH_IDS */
+	unsigned subvendor, subdevice;
+	bool has_sub;
+	char driver[NAME_MAX_LEN];		/* RECORD_AUTO or a name */
+};
+
+/* A malformed or refused file: reported, skipped, listed. */
+struct record_error {
+	char file[PATH_MAX];
+	char msg[256];
+};
+
+struct records {
+	struct record *v;
+	size_t n;
+	struct record_error *err;
+	size_t nerr;
+};
+
+/*
+ * Read every *.conf under ROOT/etc/vfioctl.d, sorted by name. A file not
+ * owned by root, or writable by others, is refused; a malformed one is
+ * reported as "file:line: what" and skipped; neither stops the others.
+ * Missing directory: no records, 0.
+ */
+int records_load(struct vctx *ctx, struct records *rs);
+void records_free(struct records *rs);
+
+/*
+ * The record that applies to d: a device record before an ids record, a
+ * match with subsystem IDs before one without, else the first by name.
+ */
+const struct record *records_match(const struct records *rs, const struct pcidev *d);
+bool record_matches(const struct record *r, const struct pcidev *d);
+
+/*
+ * "VVVV:DDDD" or "VVVV:DDDD:SSSS:TTTT" (4 hex digits each) into r's IDs.
+ * 0 or -EINVAL.
+ */
+int ids_parse(const char *s, struct record *r);
+
+/* The file a record lives in: ROOT/etc/vfioctl.d/{pci-ADDR,ids-IDS}.conf */
+int record_path(struct vctx *ctx, const struct record *r, char *path, size_t size);
+
+/*
+ * Write r atomically (temp file, fsync, rename), mode 0644: to r->file when
+ * set (a record read from disk stays in its file), else to record_path().
+ */
+int record_write(struct vctx *ctx, const struct record *r);
+
+/* Remove r's file (r->file, else record_path()); 0 when it was not there. */
+int record_remove(struct vctx *ctx, const struct record *r);
+
+/*
+ * Regenerate ROOT/etc/modprobe.d/vfioctl.conf from the records: for every
+ * native module that could take a recorded device (its current non-VFIO
+ * driver's module, and every module whose plain alias matches it), an
+ * install line that runs `vfioctl apply` first. Whoever loads that module
+ * (udev, for another device of the same kind; the initramfs) then finds
+ * the recorded devices already on their VFIO drivers. Removed when no
+ * record needs it. *path gets the file.
+ */
+int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size);
+
+/* "0000:01:00.0" or "15b3:101e[:...]" for messages. */
+const char *record_what(const struct record *r, char *buf, size_t size);
+
+#endif
