@@ -85,6 +85,10 @@ check-host: vfioctl
 check-vm: vfioctl $(B)/vfio-user kernel
 	test/run test/vm/*.bats
 
+# The main job, in the bundled VM: no device of this machine is touched.
+demo: vfioctl $(B)/vfio-user kernel
+	test/vm/run -- test/vm/demo
+
 INSTALLED := $(BINDIR)/vfioctl \
 	$(UDEVDIR)/rules.d/70-vfioctl.rules \
 	$(SYSTEMDUNITDIR)/vfioctl.service \

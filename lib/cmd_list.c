@@ -76,7 +76,15 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 		else
 			out_null(OUT_ANY, "iommu_group", " -    ");
 		out_str(OUT_ANY, "override", " %-20s", d.override[0] ? d.override : NULL);
-		out_text(" %s%s%s\n", vn ? vn : "", vn && dn ? " " : "", dn ? dn : (vn ? "" : "?"));
+		/* as lspci: the names the database has, numbers for the rest */
+		if (vn)
+			out_text(" %s", vn);
+		else
+			out_text(" Vendor %04x", d.vendor);
+		if (dn)
+			out_text(" %s\n", dn);
+		else
+			out_text(" Device %04x\n", d.device);
 		out_bool(OUT_JSON, "vfio", NULL, vfio);
 		snprintf(id, sizeof(id), "%04x", d.vendor);
 		out_str(OUT_JSON, "vendor_id", NULL, id);

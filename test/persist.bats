@@ -44,7 +44,7 @@ record() {	# record FILE LINES...: write a record as an admin would
 	strace -f -qq -e trace=openat,rename,renameat,renameat2,fsync -o "$BATS_TEST_TMPDIR/s" \
 		"$VFIOCTL" --root "$ROOT" bind --persist 0000:00:0a.0
 	# the final name is never opened for writing; a temp is fsynced and renamed onto it
-	! grep -E "openat\(.*\"$D/pci-0000:00:0a.0.conf\".*O_WRONLY" "$BATS_TEST_TMPDIR/s"
+	refute grep -E "openat\(.*\"$D/pci-0000:00:0a.0.conf\".*O_WRONLY" "$BATS_TEST_TMPDIR/s"
 	grep -E "rename.*\"$D/\.pci-0000:00:0a.0.conf\.[A-Za-z0-9]{6}\".*\"$D/pci-0000:00:0a.0.conf\"" "$BATS_TEST_TMPDIR/s"
 	grep -q fsync "$BATS_TEST_TMPDIR/s"
 	[ -z "$(find "$D" -name '.*')" ]
