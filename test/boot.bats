@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Persistence proven by rebooting: real systemd and udev as the guest's
+# init, the guest's changes (vfioctl installed, records, modules) kept on
+# an ext4 disk image from one boot to the next. Every boot is a fresh
+# kernel; the kernel logs each driver-core probe (dynamic debug in
+# drivers/base/dd.c), so "e1000e never probed that address" is read from
+# the kernel itself. The tests run in order and share the disk.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP=$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)
+E1000E=0000:00:02.0
+EDU=0000:00:03.0
+BR_E1000E=0000:01:02.0
+
+setup_file() {
+	export DISK=$BATS_FILE_TMPDIR/boot.img
+	rm -f "$DISK"
+}
+
+# boot COMMAND...: one boot of the guest on $DISK; the command runs once
+# systemd has finished booting, as a user would
+boot() {
+	"$TOP/test/vm/run" --init systemd --disk "$DISK" --timeout 300 \
+		--append 'dyndbg="file drivers/base/dd.c +p"' -- "$@"
+}
+
+# drivers: "ADDR DRIVER" for the devices the tests look at
+DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0; do l=$(readlink /sys/bus/pci/devices/$d/driver) || l=none; echo "driver $d ${l##*/}"; done'
+
+@test "boot 1: install vfioctl, bind --persist the e1000e and the edu" {
+	run boot sh -c "
+		make -s install >/dev/null
+		test/vm/lib/guest-setup
+		systemctl daemon-reload && systemctl enable vfioctl.service
+		udevadm control --reload
+		/usr/local/sbin/vfioctl bind --persist $E1000E $EDU
+		echo rc=\$?
+		grep -h -v '^#' /etc/vfioctl.d/*.conf
+		grep '^install' /etc/modprobe.d/vfioctl.conf
+		$DRIVERS
+		sync"
+	assert_success
+	assert_line rc=0
+	assert_line "device = $E1000E"
+	assert_line "device = $EDU"
+	assert_line --regexp '^install e1000e /usr/local/sbin/vfioctl --quiet apply; /sbin/modprobe --ignore-install e1000e'
+	assert_line "driver $E1000E vfio-pci"
+	assert_line "driver $EDU edu-vfio-pci"
+}
+
+@test "boot 2: both are on their VFIO drivers before anyone runs vfioctl; e1000e never probed the recorded address" {
+	run boot sh -c "
+		$DRIVERS
+		cat /sys/bus/pci/devices/$E1000E/driver_override
+		echo service=\$(systemctl show -p Result --value vfioctl.service)
+		dmesg | grep 'really_probe: probing driver e1000e'
+		dmesg | grep -c 'really_probe: probing driver' | sed 's/^/probes=/'"
+	assert_success
+	assert_line "driver $E1000E vfio-pci"
+	assert_line "driver $EDU edu-vfio-pci"
+	assert_line vfio-pci
+	assert_line service=success
+	# the control: e1000e did load and probe the other e1000e, behind the bridge
+	assert_line --partial "probing driver e1000e with device $BR_E1000E"
+	assert_line "driver $BR_E1000E e1000e"
+	# and never the recorded one
+	refute_line --partial "probing driver e1000e with device $E1000E"
+}
+
+@test "boot 2 (continued): unbind --persist gives them back and forgets them" {
+	run boot sh -c "
+		/usr/local/sbin/vfioctl unbind --persist $E1000E $EDU
+		echo rc=\$?
+		echo records=\$(ls /etc/vfioctl.d | wc -l)
+		test -e /etc/modprobe.d/vfioctl.conf && echo modprobe-conf-left
+		$DRIVERS
+		sync"
+	assert_success
+	assert_line rc=0
+	assert_line "driver $E1000E e1000e"
+	assert_line "driver $EDU none"
+	assert_line records=0
+	refute_line modprobe-conf-left
+}
+
+@test "boot 3: after the reboot the e1000e is back on e1000e, the edu on nothing" {
+	run boot sh -c "$DRIVERS; cat /sys/bus/pci/devices/$E1000E/driver_override; dmesg | grep 'probing driver e1000e'"
+	assert_success
+	assert_line "driver $E1000E e1000e"
+	assert_line "driver $EDU none"
+	assert_line "(null)"
+	assert_line --partial "probing driver e1000e with device $E1000E"
+}
+
+@test "a corrupt record and a record for a missing device do not stop the others; the boot finishes" {
+	run boot sh -c "
+		mkdir -p /etc/vfioctl.d
+		printf 'device = $EDU\ndriver = auto\n' > /etc/vfioctl.d/edu.conf
+		printf 'device = 0000:00:1e.0\n' > /etc/vfioctl.d/gone.conf
+		printf 'device = $E1000E\ncolour = blue\n' > /etc/vfioctl.d/broken.conf
+		printf 'this is not a record\n' > /etc/vfioctl.d/zz-junk.conf
+		sync"
+	assert_success
+	run boot sh -c "
+		$DRIVERS
+		echo state=\$(systemctl is-system-running)
+		systemctl status vfioctl.service --no-pager -l 2>&1 | grep -E 'broken.conf|zz-junk.conf' | sed 's/.*vfioctl\[[0-9]*\]: //'"
+	assert_success
+	assert_line "driver $EDU edu-vfio-pci"
+	assert_line "driver $E1000E e1000e"
+	# the boot went on (degraded: the unit says a record is broken)
+	assert_line --regexp '^state=(running|degraded)$'
+	assert_line --partial "broken.conf:2: unknown key 'colour'; file skipped"
+	assert_line --partial "zz-junk.conf:1: expected key = value; file skipped"
+}
