@@ -29,6 +29,10 @@ enum {
 	OPT_DRY_RUN = 1u << 1,
 	OPT_VFIO = 1u << 2,
 	OPT_PERSIST = 1u << 3,
+	OPT_GROUP = 1u << 4,
+	OPT_NOIOMMU = 1u << 5,
+	OPT_OWNER = 1u << 6,
+	OPT_NUMVFS = 1u << 7,
 };
 
 /* Keys of long-only options. */
@@ -37,6 +41,10 @@ enum {
 	KEY_KERNEL,
 	KEY_VFIO,
 	KEY_PERSIST,
+	KEY_GROUP,
+	KEY_NOIOMMU,
+	KEY_OWNER,
+	KEY_NUMVFS,
 };
 
 struct command {
@@ -55,8 +63,9 @@ static const struct command commands[] = {
 	  "probes, verifies; on failure puts the device back where it was. With --persist, "
 	  "also record the choice in /etc/vfioctl.d (auto, or the --driver given) so it holds "
 	  "after reboots; a DEVICE may then also be VVVV:DDDD[:SSSS:TTTT], every device with "
-	  "those IDs.",
-	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST },
+	  "those IDs. With --group, bind every endpoint of each DEVICE's IOMMU group, each to "
+	  "its own best driver, all or nothing.",
+	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_GROUP | OPT_NOIOMMU | OPT_OWNER },
 	{ "unbind", cmd_unbind, "give devices back to their previous driver", "unbind DEVICE...",
 	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
 	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice. "
@@ -97,6 +106,18 @@ static const struct command commands[] = {
 	  "Turn driverctl's saved overrides (/etc/driverctl.d/pci-ADDRESS) into records in "
 	  "/etc/vfioctl.d. Devices that already have a record are left as they are.",
 	  OPT_DRY_RUN },
+	{ "sriov", cmd_sriov, "create SR-IOV VFs and bind them to VFIO", "sriov DEVICE --numvfs N",
+	  "Create N virtual functions of the SR-IOV device DEVICE without letting host drivers "
+	  "take them (sriov_drivers_autoprobe is off meanwhile) and bind each to its best VFIO "
+	  "driver (or --driver). --numvfs 0 gives the VFs back and removes them. With --persist "
+	  "the PF's record keeps the count, so apply recreates them at boot.",
+	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_NOIOMMU | OPT_OWNER | OPT_NUMVFS },
+	{ "owner", cmd_owner, "who owns a VFIO node (for udev)", "owner NODE",
+	  "Print, as udev environment (VFIOCTL_OWNER=UID, VFIOCTL_GROUP=GID), the owner given with "
+	  "bind --owner (or a record's owner) to a device of the VFIO node NODE: a group N, "
+	  "noiommu-N, an iommufd cdev vfioX, or its /dev path. Nothing when nobody was given it. "
+	  "The udev rule uses it, since udev makes new nodes root's.",
+	  0 },
 };
 
 /* Every option; `mask` 0 marks a global one. */
@@ -120,6 +141,17 @@ static const struct {
 	    1 }, OPT_DRY_RUN, false },
 	{ { "vfio", KEY_VFIO, NULL, 0, "Only devices on (or set to) a VFIO driver", 1 },
 	  OPT_VFIO, false },
+	{ { "group", KEY_GROUP, NULL, 0,
+	    "Bind every endpoint of the device's IOMMU group, all or nothing", 1 },
+	  OPT_GROUP, false },
+	{ { "noiommu", KEY_NOIOMMU, NULL, 0,
+	    "Without an IOMMU, use VFIO's no-IOMMU mode where the kernel has it (UNSAFE: no DMA "
+	    "isolation)", 1 }, OPT_NOIOMMU, false },
+	{ { "owner", KEY_OWNER, "USER[:GROUP]", 0,
+	    "Give USER the device's VFIO nodes (/dev/vfio/N, /dev/vfio/devices/vfioX)", 1 },
+	  OPT_OWNER, true },
+	{ { "numvfs", KEY_NUMVFS, "N", 0, "How many VFs to have (0 removes them)", 1 },
+	  OPT_NUMVFS, true },
 	{ { "persist", KEY_PERSIST, NULL, 0,
 	    "Also record (bind) or forget (unbind) the choice in /etc/vfioctl.d", 1 },
 	  OPT_PERSIST, false },
@@ -220,6 +252,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case KEY_PERSIST:
 		p->args.persist = true;
 		break;
+	case KEY_GROUP:
+		p->args.group = true;
+		break;
+	case KEY_NOIOMMU:
+		p->args.noiommu = true;
+		break;
+	case KEY_OWNER:
+		p->args.owner = arg;
+		break;
+	case KEY_NUMVFS: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (!*arg || *end || v < 0 || v > 65535)
+			argp_error(state, "--numvfs '%s': not a number of VFs", arg);
+		p->args.numvfs = (int)v;
+		break;
+	}
 	case ARGP_KEY_ARG:
 		if (!p->cmd) {
 			p->cmd = find_command(arg);
@@ -269,6 +319,7 @@ int main(int argc, char **argv)
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
+	p.args.numvfs = -1;
 	p.names = calloc((size_t)argc + 1, sizeof(char *));
 	if (!p.names)
 		return EXIT_FAILED;

@@ -227,6 +227,7 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 
 	memset(o, 0, sizeof(*o));
 	memcpy(o->before, d->driver, sizeof(o->before));
+	memcpy(o->before_override, d->override, sizeof(o->before_override));
 	memcpy(old_override, d->override, sizeof(old_override));
 	err = plan_bind(ctx, d, t, &p);
 	if (err)
@@ -296,6 +297,7 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 
 	memset(o, 0, sizeof(*o));
 	memcpy(o->before, d->driver, sizeof(o->before));
+	memcpy(o->before_override, d->override, sizeof(o->before_override));
 	memcpy(old_override, d->override, sizeof(old_override));
 	err = plan_unbind(ctx, d, prev, &p);
 	if (err)

@@ -66,6 +66,7 @@ int plan_unbind(struct vctx *ctx, const struct pcidev *d, const struct prev_stat
 
 struct outcome {
 	char before[NAME_MAX_LEN];
+	char before_override[NAME_MAX_LEN];
 	char after[NAME_MAX_LEN];
 	bool restored;		/* failed, and the device is back where it was */
 	char why[256];		/* what went wrong, in words */

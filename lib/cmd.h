@@ -18,6 +18,10 @@ struct cmd_args {
 	bool dry_run;
 	bool vfio_only;		/* list-devices --vfio */
 	bool persist;		/* bind/unbind --persist */
+	bool group;		/* bind --group */
+	bool noiommu;		/* bind --noiommu */
+	const char *owner;	/* bind --owner USER[:GROUP] */
+	int numvfs;		/* sriov --numvfs; -1 when not given */
 };
 
 /*
@@ -34,9 +38,13 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a);
 int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a);
 int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a);
 int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a);
+int cmd_owner(struct vctx *ctx, const struct cmd_args *a);
+int cmd_sriov(struct vctx *ctx, const struct cmd_args *a);
 /* bind/unbind --persist (cmd_persist.c) */
 int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a);
 int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a);
+/* bind --group (cmd_group.c) */
+int cmd_bind_group(struct vctx *ctx, const struct cmd_args *a);
 
 /* Shared by the commands (cmd_common.c). */
 
@@ -55,6 +63,7 @@ void report_moddir(struct vctx *ctx, int err);
 void print_cands(const struct cands *c, const char *indent);
 
 struct target;
+struct outcome;
 
 /*
  * Steps 2 to 4 for one device: the module and driver to bind it to, from
@@ -71,6 +80,10 @@ struct bind_req {
 	bool dry_run;
 	const char *record;	/* the record it comes from, for apply */
 	bool hold;		/* apply: keep native drivers off while loading */
+	struct outcome *out;	/* if set: what happened, for undoing it */
+	bool quiet_group;	/* bind --group checks the group once, at the end */
+	bool noiommu;		/* opt in to VFIO's unsafe no-IOMMU mode */
+	const char *owner;	/* give the device's VFIO nodes to USER[:GROUP] */
 };
 
 enum bind_status { BIND_FAILED, BIND_UNCHANGED, BIND_BOUND, BIND_PLANNED };
@@ -83,6 +96,22 @@ int bind_device(struct vctx *ctx, const struct bind_req *req);
 
 /* Give one device back, as unbind does; a bind_status. */
 int unbind_device(struct vctx *ctx, const char *addr, bool dry_run);
+
+/* One PF's VFs, for sriov and apply (cmd_sriov.c). */
+struct sriov_req {
+	const char *pf;
+	int numvfs;
+	const char *driver;	/* for the VFs; NULL: each its best */
+	const char *owner;
+	bool noiommu;
+	bool dry_run;
+};
+
+/* 1 when it changed something, 0 when not, -errno on failure (reported). */
+int sriov_set(struct vctx *ctx, const struct sriov_req *r);
+
+/* sriov --persist: put numvfs in the PF's record (cmd_persist.c). */
+int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a);
 
 /* A plan's writes as "writes", text or JSON. */
 void print_writes(const struct plan *p, const char *indent);

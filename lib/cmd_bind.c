@@ -11,6 +11,7 @@
 #include "ctx.h"
 #include "group.h"
 #include "log.h"
+#include "owner.h"
 #include "print.h"
 
 int choose_target(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
@@ -119,6 +120,45 @@ static void warn_group(struct vctx *ctx, const struct pcidev *d)
 	group_status_free(&gs);
 }
 
+/*
+ * No IOMMU group: VFIO drivers refuse the device (vfio-pci's probe fails
+ * with EINVAL) unless the kernel has VFIO's no-IOMMU mode and it is on.
+ * Say so before anything is written; with --noiommu turn the mode on.
+ */
+static int check_iommu(struct vctx *ctx, const struct pcidev *d, const struct target *t,
+		       const struct bind_req *req)
+{
+	char path[PATH_MAX], val[8];
+
+	if (d->group >= 0)
+		return 0;
+	if (t->driver[0] && driver_is_vfio(ctx, t->driver) != 1)
+		return 0;	/* pci-stub and the like need no IOMMU */
+	if (!req->noiommu) {
+		out_error(d->addr, 0, "no IOMMU: VFIO needs one to isolate the device (turn on "
+			  "VT-d/AMD-Vi in the firmware, intel_iommu=on or amd_iommu=on on the kernel "
+			  "command line); --noiommu opts in to the unsafe no-IOMMU mode where the "
+			  "kernel has it");
+		ctx_fail(ctx, EXIT_FAILED);
+		return -ENXIO;
+	}
+	if (ctx->live && !req->dry_run)
+		mod_load(ctx, "vfio");
+	if (ctx_path(ctx, path, sizeof(path),
+		     "/sys/module/vfio/parameters/enable_unsafe_noiommu_mode") ||
+	    !path_exists(path)) {
+		out_error(d->addr, 0, "no IOMMU, and this kernel has no no-IOMMU mode for VFIO "
+			  "(CONFIG_VFIO_NOIOMMU is off): it cannot be used through VFIO here");
+		ctx_fail(ctx, EXIT_FAILED);
+		return -EOPNOTSUPP;
+	}
+	warn("%s: no-IOMMU mode is UNSAFE: nothing stops the device's DMA, so whoever holds "
+	     "it can read and write all memory; the kernel is tainted", d->addr);
+	if (req->dry_run || (read_attr(path, val, sizeof(val)) > 0 && val[0] == 'Y'))
+		return 0;
+	return write_attr(path, "1");
+}
+
 /* The placeholder override, a name no driver can have ('/'). */
 #define HOLD_OVERRIDE "vfioctl/pending"
 
@@ -130,6 +170,63 @@ static int hold_device(const struct pcidev *d, bool on)
 		return -ENAMETOOLONG;
 	info("%s: %s", d->addr, on ? "holding it for its VFIO driver" : "released");
 	return write_attr(path, on ? HOLD_OVERRIDE : d->override[0] ? d->override : "\n");
+}
+
+/*
+ * --owner, before the bind: check USER[:GROUP] and record it, so udev finds
+ * it when the bind makes the group's node appear.
+ */
+static int prepare_owner(struct vctx *ctx, const char *addr, const struct bind_req *req)
+{
+	uid_t uid;
+	gid_t gid;
+	int err;
+
+	if (!req->owner)
+		return 0;
+	err = owner_parse(ctx, req->owner, &uid, &gid);
+	if (err) {
+		char shown[48];
+
+		printable(req->owner, shown, sizeof(shown));
+		out_error(addr, 0, err == -EINVAL ? "--owner '%s': not USER[:GROUP]" :
+			  "--owner %s: no such user or group", shown);
+		ctx_fail(ctx, EXIT_USAGE);
+		return err;
+	}
+	if (req->dry_run)
+		return 0;
+	err = owner_record(ctx, addr, req->owner);
+	if (err) {
+		out_error(addr, err, "cannot record its owner under run/vfioctl");
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+	return err;
+}
+
+/* --owner, after the bind: the nodes that exist now. */
+static void give_owner(struct vctx *ctx, struct pcidev *d, const struct bind_req *req)
+{
+	char nodes[2][64];
+	int err, i, n;
+
+	if (!req->owner || req->dry_run)
+		return;
+	pcidev_refresh(ctx, d);
+	err = owner_chown(ctx, d, req->owner);
+	if (err) {
+		out_error(d->addr, err, "cannot give its nodes to %s", req->owner);
+		ctx_fail(ctx, EXIT_FAILED);
+		return;
+	}
+	out_str(OUT_JSON, "owner", NULL, req->owner);
+	n = owner_nodes(ctx, d, nodes);
+	out_open_array("nodes");
+	for (i = 0; i < n; i++) {
+		out_str(OUT_JSON, NULL, NULL, nodes[i]);
+		out_text("%s: %s now belongs to %s\n", d->addr, nodes[i], req->owner);
+	}
+	out_close_array();
 }
 
 int bind_device(struct vctx *ctx, const struct bind_req *req)
@@ -158,6 +255,8 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 	err = choose_target(ctx, &d, req->driver, &c, &t);
 	cands_free(&c);
 	if (err)
+		goto out;
+	if (check_iommu(ctx, &d, &t, req) || prepare_owner(ctx, addr, req))
 		goto out;
 	memcpy(orig_override, d.override, sizeof(orig_override));
 	if (req->hold && !req->dry_run && !d.driver[0] && !t.driver[0]) {
@@ -194,6 +293,7 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 		status = BIND_UNCHANGED;
 		out_str(OUT_JSON, "status", NULL, "unchanged");
 		out_text("%s: already on %s\n", addr, d.driver);
+		give_owner(ctx, &d, req);
 		goto out;
 	}
 	if (req->dry_run) {
@@ -222,9 +322,12 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 			status = BIND_UNCHANGED;
 			out_str(OUT_JSON, "status", NULL, "unchanged");
 			out_text("%s: already on %s\n", addr, d.driver);
+			give_owner(ctx, &d, req);
 			goto out;
 		}
 		err = bind_exec(ctx, &d, &t, &o);
+		if (req->out)
+			*req->out = o;
 	} else {
 		snprintf(o.why, sizeof(o.why), "cannot take the lock in run/vfioctl: %s",
 			 strerror(-err));
@@ -232,6 +335,8 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 		memcpy(o.before, d.driver, sizeof(o.before));
 	}
 	if (err) {
+		if (req->owner)
+			owner_clear(ctx, addr);
 		ctx_fail(ctx, EXIT_FAILED);
 		out_str(OUT_JSON, "status", NULL, "failed");
 		out_bool(OUT_JSON, "restored", NULL, o.restored);
@@ -249,7 +354,9 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 	out_str(OUT_JSON, "status", NULL, "bound");
 	out_text("%s: bound to %s (module %s), was on %s\n", addr, t.driver,
 		 t.module[0] ? t.module : "none", o.before[0] ? o.before : "no driver");
-	warn_group(ctx, &d);
+	if (!req->quiet_group)
+		warn_group(ctx, &d);
+	give_owner(ctx, &d, req);
 out:
 	out_close_object();
 	return status;
@@ -257,7 +364,8 @@ out:
 
 static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
 {
-	struct bind_req req = { .addr = addr, .driver = a->driver, .dry_run = a->dry_run };
+	struct bind_req req = { .addr = addr, .driver = a->driver, .dry_run = a->dry_run,
+				.noiommu = a->noiommu, .owner = a->owner };
 
 	bind_device(ctx, &req);
 }
@@ -287,6 +395,13 @@ static int each_device(struct vctx *ctx, const struct cmd_args *a, const char *c
 
 int cmd_bind(struct vctx *ctx, const struct cmd_args *a)
 {
+	if (a->persist && a->group) {
+		out_error(NULL, 0, "bind: --group and --persist do not go together; persist each device");
+		ctx_fail(ctx, EXIT_USAGE);
+		return -EINVAL;
+	}
+	if (a->group)
+		return cmd_bind_group(ctx, a);
 	if (a->persist)
 		return cmd_bind_persist(ctx, a);
 	return each_device(ctx, a, "bind", bind_one);
@@ -390,6 +505,7 @@ int unbind_device(struct vctx *ctx, const char *addr, bool dry_run)
 			  o.restored ? "left on" : "now on", o.after[0] ? o.after : "no driver");
 		goto out;
 	}
+	owner_clear(ctx, addr);
 	out_str(OUT_JSON, "status", NULL, "unbound");
 	out_text("%s: given back: %s -> %s\n", addr, o.before, o.after[0] ? o.after : "no driver");
 	status = BIND_BOUND;

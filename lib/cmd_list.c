@@ -7,6 +7,7 @@
 
 #include "alias.h"
 #include "cmd.h"
+#include "group.h"
 #include "ctx.h"
 #include "module.h"
 #include "names.h"
@@ -28,9 +29,37 @@ static int device_set(struct vctx *ctx, const struct cmd_args *a,
 	return err;
 }
 
+/* Group viability, computed once per group. */
+struct viable_cache {
+	int group[64];
+	bool viable[64];
+	size_t n;
+};
+
+static bool viable(struct vctx *ctx, struct viable_cache *vc, int g)
+{
+	struct group_status gs;
+	bool v = false;
+	size_t i;
+
+	for (i = 0; i < vc->n; i++)
+		if (vc->group[i] == g)
+			return vc->viable[i];
+	if (group_status(ctx, g, &gs) == 0) {
+		v = gs.viable;
+		group_status_free(&gs);
+	}
+	if (vc->n < ARRAY_SIZE(vc->group)) {
+		vc->group[vc->n] = g;
+		vc->viable[vc->n++] = v;
+	}
+	return v;
+}
+
 int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 {
 	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	struct viable_cache vc = { .n = 0 };
 	size_t i, n = 0;
 	int err;
 
@@ -100,6 +129,18 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 		out_str(OUT_JSON, "device_name", NULL, dn);
 		out_str(OUT_JSON, "class_name", NULL, cn);
 		out_str(OUT_JSON, "modalias", NULL, d.modalias[0] ? d.modalias : NULL);
+		if (d.cdev[0]) {
+			char node[64];
+
+			snprintf(node, sizeof(node), "/dev/vfio/devices/%s", d.cdev);
+			out_str(OUT_JSON, "vfio_cdev", NULL, node);
+		} else {
+			out_null(OUT_JSON, "vfio_cdev", "");
+		}
+		if (d.group >= 0)
+			out_bool(OUT_JSON, "group_viable", NULL, viable(ctx, &vc, d.group));
+		else
+			out_null(OUT_JSON, "group_viable", "");
 		out_close_object();
 	}
 	out_close_array();

@@ -129,7 +129,8 @@ struct persist_run {
 static int bind_match(struct vctx *ctx, const char *addr, void *arg)
 {
 	struct persist_run *pr = arg;
-	struct bind_req req = { .addr = addr, .driver = pr->a->driver, .dry_run = pr->a->dry_run };
+	struct bind_req req = { .addr = addr, .driver = pr->a->driver, .dry_run = pr->a->dry_run,
+				.noiommu = pr->a->noiommu, .owner = pr->a->owner };
 
 	if (bind_device(ctx, &req) == BIND_FAILED)
 		pr->failed++;
@@ -184,6 +185,7 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 		size_t k;
 
 		snprintf(r->driver, sizeof(r->driver), "%s", a->driver ? a->driver : RECORD_AUTO);
+		snprintf(r->owner, sizeof(r->owner), "%s", a->owner ? a->owner : "");
 		if (a->driver && !valid_name(a->driver)) {
 			out_error(NULL, 0, "'%s': not a module or driver name", a->driver);
 			ctx_fail(ctx, EXIT_USAGE);
@@ -348,16 +350,29 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 			continue;
 		req.record = r->file;
 		req.driver = strcmp(r->driver, RECORD_AUTO) ? r->driver : NULL;
-		switch (bind_device(ctx, &req)) {
-		case BIND_FAILED:
-			failed++;
-			break;
-		case BIND_BOUND:
-		case BIND_PLANNED:
-			changed++;
-			break;
-		default:
-			break;
+		req.owner = r->owner[0] ? r->owner : NULL;
+		if (strcmp(r->driver, RECORD_KEEP)) {
+			switch (bind_device(ctx, &req)) {
+			case BIND_FAILED:
+				failed++;
+				continue;
+			case BIND_BOUND:
+			case BIND_PLANNED:
+				changed++;
+				break;
+			default:
+				break;
+			}
+		}
+		if (r->numvfs >= 0) {
+			struct sriov_req sr = { .pf = d.addr, .numvfs = r->numvfs, .owner = req.owner,
+						.dry_run = a->dry_run };
+			int ret = sriov_set(ctx, &sr);
+
+			if (ret < 0)
+				failed++;
+			else if (ret > 0)
+				changed++;
 		}
 	}
 	out_close_array();
@@ -580,4 +595,51 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 	records_free(&rs);
 	update_modprobe_conf(ctx, a->dry_run);
 	return 0;
+}
+
+int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a)
+{
+	struct record r = { .kind = MATCH_DEVICE, .numvfs = -1 };
+	struct records rs;
+	bool found = false;
+	char path[PATH_MAX];
+	size_t k;
+	int err;
+
+	memcpy(r.addr, pf, PCI_ADDR_MAX);
+	memcpy(r.driver, RECORD_KEEP, sizeof(RECORD_KEEP));
+	err = records_load(ctx, &rs);
+	if (err)
+		return err;
+	for (k = 0; k < rs.n; k++)
+		if (same_match(&rs.v[k], &r)) {
+			r = rs.v[k];	/* keep its driver and owner, its file */
+			found = true;
+		}
+	records_free(&rs);
+	r.numvfs = a->numvfs ? a->numvfs : -1;
+	if (a->owner)
+		snprintf(r.owner, sizeof(r.owner), "%s", a->owner);
+	if (r.file[0])
+		memcpy(path, r.file, sizeof(path));
+	else
+		record_path(ctx, &r, path, sizeof(path));
+	if (a->dry_run) {
+		print_record(&r, "would record in", path);
+		return 0;
+	}
+	if (r.numvfs < 0 && !strcmp(r.driver, RECORD_KEEP) && !r.owner[0]) {
+		/* nothing left to keep */
+		if (found) {
+			err = record_remove(ctx, &r);
+			if (!err)
+				print_record(&r, "removed", path);
+		}
+		return err;
+	}
+	err = record_write(ctx, &r);
+	if (!err)
+		print_record(&r, "recorded in", path);
+	update_modprobe_conf(ctx, false);
+	return err;
 }

@@ -46,6 +46,29 @@ static void show_group(struct vctx *ctx, const struct pcidev *d)
 	group_status_free(&gs);
 }
 
+/* The device nodes userspace opens: the group's, and iommufd's cdev. */
+static void show_nodes(struct vctx *ctx, const struct pcidev *d)
+{
+	char node[64], path[PATH_MAX];
+
+	if (d->group >= 0) {
+		snprintf(node, sizeof(node), "/dev/vfio/%d", d->group);
+		if (ctx_path(ctx, path, sizeof(path), "%s", node) || !path_exists(path))
+			node[0] = '\0';
+	} else {
+		node[0] = '\0';
+	}
+	out_str(OUT_JSON, "group_node", NULL, node[0] ? node : NULL);
+	if (node[0])
+		out_text("   node:     %s\n", node);
+	if (d->cdev[0]) {
+		snprintf(node, sizeof(node), "/dev/vfio/devices/%s", d->cdev);
+		out_str(OUT_ANY, "vfio_cdev", "   cdev:     %s (iommufd)\n", node);
+	} else {
+		out_null(OUT_JSON, "vfio_cdev", "");
+	}
+}
+
 static void show_module(struct vctx *ctx, const struct target *t)
 {
 	char deps[2048], *tok, *save = NULL;
@@ -137,6 +160,7 @@ static void show_one(struct vctx *ctx, const char *addr)
 	out_str(OUT_JSON, "override", NULL, d.override[0] ? d.override : NULL);
 	out_text(", driver_override %s\n", d.override[0] ? d.override : "(null)");
 	show_group(ctx, &d);
+	show_nodes(ctx, &d);
 
 	err = plan_bind(ctx, &d, &t, &p);
 	if (err)

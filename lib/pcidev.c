@@ -100,6 +100,26 @@ static int read_hex_attr(const char *dir, const char *name, unsigned *v)
 	return 0;
 }
 
+/* The first vfioX under vfio-dev/ (6.2+, a device on a VFIO driver). */
+static void read_cdev(struct pcidev *d)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	d->cdev[0] = '\0';
+	if (xsnprintf(path, sizeof(path), "%s/vfio-dev", d->path))
+		return;
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, "vfio", 4) && de->d_name[4] &&
+		    xstrcpy(d->cdev, sizeof(d->cdev), de->d_name) == 0)
+			break;
+	closedir(dir);
+}
+
 int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 {
 	char path[PATH_MAX];
@@ -107,6 +127,7 @@ int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 	int err;
 
 	(void)ctx;
+	read_cdev(d);
 	if (xsnprintf(path, sizeof(path), "%s/driver", d->path))
 		return -ENAMETOOLONG;
 	err = read_link_base(path, d->driver, sizeof(d->driver));

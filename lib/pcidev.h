@@ -35,6 +35,7 @@ struct pcidev {
 	char override[NAME_MAX_LEN];	/* "" when driver_override is unset */
 	int group;			/* IOMMU group, -1 when none */
 	bool is_bridge;
+	char cdev[32];			/* iommufd: vfio-dev/vfioX, "" when none */
 };
 
 /*

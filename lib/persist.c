@@ -137,6 +137,7 @@ static int parse_record(struct records *rs, const char *path, FILE *f, struct re
 	int lineno = 0;
 
 	memset(r, 0, sizeof(*r));
+	r->numvfs = -1;
 	snprintf(r->file, sizeof(r->file), "%s", path);
 	while (fgets(line, sizeof(line), f)) {
 		char *key, *val, *eq, *hash;
@@ -187,6 +188,22 @@ static int parse_record(struct records *rs, const char *path, FILE *f, struct re
 			}
 			memcpy(r->driver, val, strlen(val) + 1);
 			have_driver = true;
+		} else if (!strcmp(key, "numvfs")) {
+			char *end;
+			long v = strtol(val, &end, 10);
+
+			if (!*val || *end || v < 0 || v > 65535) {
+				add_error(rs, path, ":%d: '%s' is not a number of VFs", lineno, val);
+				return -EINVAL;
+			}
+			r->numvfs = (int)v;
+		} else if (!strcmp(key, "owner")) {
+			if (!*val || strlen(val) >= sizeof(r->owner) || strspn(val,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-$:") != strlen(val)) {
+				add_error(rs, path, ":%d: '%s' is not USER[:GROUP]", lineno, val);
+				return -EINVAL;
+			}
+			memcpy(r->owner, val, strlen(val) + 1);
 		} else {
 			add_error(rs, path, ":%d: unknown key '%s'", lineno, key);
 			return -EINVAL;
@@ -290,9 +307,17 @@ void records_free(struct records *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
+static const char *numvfs_line(const struct record *r, char *buf, size_t size)
+{
+	if (r->numvfs < 0)
+		return "";
+	snprintf(buf, size, "numvfs = %d\n", r->numvfs);
+	return buf;
+}
+
 int record_write(struct vctx *ctx, const struct record *r)
 {
-	char path[PATH_MAX], dir[PATH_MAX], what[64], buf[512];
+	char path[PATH_MAX], dir[PATH_MAX], what[64], buf[512], vfs[32];
 	int err;
 
 	err = ctx_path(ctx, dir, sizeof(dir), "/etc/vfioctl.d");
@@ -305,9 +330,11 @@ int record_write(struct vctx *ctx, const struct record *r)
 	if (!err)
 		err = xsnprintf(buf, sizeof(buf),
 				"# vfioctl record, see vfioctl.d(5); vfioctl apply binds it at boot\n"
-				"%s = %s\ndriver = %s\n",
+				"%s = %s\ndriver = %s\n%s%s%s%s",
 				r->kind == MATCH_DEVICE ? "device" : "ids",
-				record_what(r, what, sizeof(what)), r->driver);
+				record_what(r, what, sizeof(what)), r->driver,
+				r->owner[0] ? "owner = " : "", r->owner, r->owner[0] ? "\n" : "",
+				numvfs_line(r, vfs, sizeof(vfs)));
 	if (err)
 		return err;
 	return write_file_atomic(path, buf, strlen(buf), 0644);

@@ -17,10 +17,15 @@ struct vctx;
  * lines (see vfioctl.d(5)):
  *	device = 0000:01:00.0		or	ids = 15b3:101e[:15b3:0001]
  *	driver = auto			or	driver = NAME (module or driver)
+ *					or	driver = keep (leave its driver alone)
+ *	owner = USER[:GROUP]		optional: who gets its VFIO nodes
+ *	numvfs = N			optional: create N SR-IOV VFs (each bound
+ *					to its best VFIO driver)
  */
 enum match_kind { MATCH_DEVICE, MATCH_IDS };
 
 #define RECORD_AUTO "auto"
+#define RECORD_KEEP "keep"	/* leave the device on its driver (a PF whose VFs are wanted) */
 
 struct record {
 	char file[PATH_MAX];
@@ -30,6 +35,8 @@ struct record {
 	unsigned subvendor, subdevice;
 	bool has_sub;
 	char driver[NAME_MAX_LEN];		/* RECORD_AUTO or a name */
+	char owner[40];				/* USER[:GROUP] for its VFIO nodes, "" none */
+	int numvfs;				/* SR-IOV VFs to create, -1: none said */
 };
 
 /* A malformed or refused file: reported, skipped, listed. */

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "log.h"
+#include "owner.h"
+#include "persist.h"
+#include "util.h"
+
+static bool numeric(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool valid_account(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len > 32 || s[0] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-$", s[i]))
+			return false;
+	return true;
+}
+
+/* Look name up in ROOT/etc/passwd (user) or ROOT/etc/group. */
+static int lookup_file(struct vctx *ctx, bool user, const char *name, unsigned *id,
+		       unsigned *primary)
+{
+	char path[PATH_MAX];
+	struct passwd *pw;
+	struct group *gr;
+	FILE *f;
+	int err = -ENOENT;
+
+	if (ctx_path(ctx, path, sizeof(path), user ? "/etc/passwd" : "/etc/group"))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	if (user) {
+		while ((pw = fgetpwent(f)))
+			if (!strcmp(pw->pw_name, name)) {
+				*id = pw->pw_uid;
+				*primary = pw->pw_gid;
+				err = 0;
+				break;
+			}
+	} else {
+		while ((gr = fgetgrent(f)))
+			if (!strcmp(gr->gr_name, name)) {
+				*id = gr->gr_gid;
+				err = 0;
+				break;
+			}
+	}
+	fclose(f);
+	return err;
+}
+
+static int lookup(struct vctx *ctx, bool user, const char *name, unsigned *id, unsigned *primary)
+{
+	if (!ctx->live)
+		return lookup_file(ctx, user, name, id, primary);
+	if (user) {
+		struct passwd *pw = getpwnam(name);
+
+		if (!pw)
+			return -ENOENT;
+		*id = pw->pw_uid;
+		*primary = pw->pw_gid;
+	} else {
+		struct group *gr = getgrnam(name);
+
+		if (!gr)
+			return -ENOENT;
+		*id = gr->gr_gid;
+	}
+	return 0;
+}
+
+int owner_parse(struct vctx *ctx, const char *spec, uid_t *uid, gid_t *gid)
+{
+	char user[40], *group;
+	unsigned u = 0, g = 0, primary = 0;
+	bool have_primary = false;
+	int err;
+
+	if (xstrcpy(user, sizeof(user), spec))
+		return -EINVAL;
+	group = strchr(user, ':');
+	if (group)
+		*group++ = '\0';
+	if (!valid_account(user) || (group && !valid_account(group)))
+		return -EINVAL;
+	if (numeric(user)) {
+		u = (unsigned)strtoul(user, NULL, 10);
+	} else {
+		err = lookup(ctx, true, user, &u, &primary);
+		if (err)
+			return err;
+		have_primary = true;
+	}
+	if (group && numeric(group)) {
+		g = (unsigned)strtoul(group, NULL, 10);
+	} else if (group) {
+		err = lookup(ctx, false, group, &g, &primary);
+		if (err)
+			return err;
+	} else if (have_primary) {
+		g = primary;
+	} else {
+		/* a bare uid: its group is the same number, as chown(1) does not guess */
+		g = u;
+	}
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+int owner_nodes(struct vctx *ctx, const struct pcidev *d, char nodes[2][64])
+{
+	char path[PATH_MAX];
+	int n = 0;
+
+	nodes[0][0] = nodes[1][0] = '\0';
+	if (d->group >= 0) {
+		snprintf(nodes[n], sizeof(nodes[n]), "/dev/vfio/%d", d->group);
+		if (ctx_path(ctx, path, sizeof(path), "%s", nodes[n]) == 0 && path_exists(path))
+			n++;
+		else
+			nodes[n][0] = '\0';
+	}
+	if (!nodes[0][0]) {
+		/* no-IOMMU groups: /dev/vfio/noiommu-N, N from the vfio group */
+		snprintf(nodes[n], sizeof(nodes[n]), "/dev/vfio/noiommu-%d", d->group);
+		if (d->group >= 0 && ctx_path(ctx, path, sizeof(path), "%s", nodes[n]) == 0 &&
+		    path_exists(path))
+			n++;
+		else
+			nodes[n][0] = '\0';
+	}
+	if (d->cdev[0]) {
+		snprintf(nodes[n], sizeof(nodes[n]), "/dev/vfio/devices/%s", d->cdev);
+		if (ctx_path(ctx, path, sizeof(path), "%s", nodes[n]) == 0 && path_exists(path))
+			n++;
+		else
+			nodes[n][0] = '\0';
+	}
+	return n;
+}
+
+static int owner_path(struct vctx *ctx, const char *addr, char *path, size_t size)
+{
+	return ctx_path(ctx, path, size, "/run/vfioctl/owners/%s", addr);
+}
+
+int owner_record(struct vctx *ctx, const char *addr, const char *spec)
+{
+	char path[PATH_MAX], dir[PATH_MAX], buf[64];
+	int err;
+
+	err = ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl/owners");
+	if (!err)
+		err = mkdir_p(dir, 0755);
+	if (!err)
+		err = owner_path(ctx, addr, path, sizeof(path));
+	if (!err)
+		err = xsnprintf(buf, sizeof(buf), "%s\n", spec);
+	if (err)
+		return err;
+	return write_file_atomic(path, buf, strlen(buf), 0644);
+}
+
+int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec)
+{
+	char path[PATH_MAX], nodes[2][64];
+	uid_t uid;
+	gid_t gid;
+	int i, n, err;
+
+	err = owner_parse(ctx, spec, &uid, &gid);
+	if (err)
+		return err;
+	n = owner_nodes(ctx, d, nodes);
+	for (i = 0; i < n; i++) {
+		if (ctx_path(ctx, path, sizeof(path), "%s", nodes[i]))
+			continue;
+		info("chown %u:%u %s", (unsigned)uid, (unsigned)gid, path);
+		if (chown(path, uid, gid) < 0 || chmod(path, 0660) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+void owner_clear(struct vctx *ctx, const char *addr)
+{
+	char path[PATH_MAX];
+
+	if (owner_path(ctx, addr, path, sizeof(path)) == 0)
+		unlink(path);
+}
+
+int owner_of_device(struct vctx *ctx, const struct pcidev *d, char *spec, size_t size)
+{
+	const struct record *r;
+	char path[PATH_MAX];
+	struct records rs;
+	int err;
+
+	if (owner_path(ctx, d->addr, path, sizeof(path)) == 0 &&
+	    read_attr(path, spec, size) > 0)
+		return 0;
+	err = records_load(ctx, &rs);
+	if (err)
+		return err;
+	r = records_match(&rs, d);
+	err = -ENOENT;
+	if (r && r->owner[0])
+		err = xstrcpy(spec, size, r->owner);
+	records_free(&rs);
+	return err;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Safe hands on a real kernel: whole IOMMU groups, SR-IOV VFs, devices
+# given to a non-root user. Runs inside the test VM.
+
+load lib/vm
+
+NVME=0000:02:00.0
+
+setup_file() {
+	vm_setup_file
+	# the udev rule and vfioctl where it points (/usr/local/sbin), in the overlay
+	make -s -C "$TOP" install >/dev/null
+	udevadm control --reload
+}
+
+@test "bind --group: both endpoints behind the bridge, each to its best driver; the group is viable" {
+	run "$VFIOCTL" bind --group $BR_EDU
+	assert_success
+	assert_output --partial "IOMMU group $(group_of $BR_EDU): $BR_EDU $BR_E1000E"
+	assert_output --partial "IOMMU group $(group_of $BR_EDU): viable"
+	assert_equal "$(driver_of $BR_EDU)" edu-vfio-pci
+	assert_equal "$(driver_of $BR_E1000E)" vfio-pci
+	# the bridge is left alone, as the kernel does
+	assert_equal "$(driver_of 0000:00:05.0)" none
+	run "$VFIO_USER" $BR_EDU
+	assert_success
+	assert_line viable=1
+	"$VFIOCTL" unbind $BR_EDU $BR_E1000E
+	assert_equal "$(driver_of $BR_E1000E)" e1000e
+}
+
+@test "bind --group is all or nothing: when the second device fails, the first goes back" {
+	# make the e1000e's best driver one whose probe fails
+	echo "alias vfio_pci:v00008086d000010D3sv*sd*bc*sc*i* qemu_vfio_pci" > /etc/modprobe.d/zz-test.conf
+	modprobe qemu_vfio_pci
+	echo 1 > /sys/module/qemu_vfio_pci/parameters/fail_probe
+	run "$VFIOCTL" bind --group $BR_EDU
+	echo 0 > /sys/module/qemu_vfio_pci/parameters/fail_probe
+	rm /etc/modprobe.d/zz-test.conf
+	assert_failure 1
+	assert_output --partial "$BR_EDU: bound to edu-vfio-pci"
+	assert_output --partial "$BR_E1000E: qemu-vfio did not bind"
+	assert_output --partial "$BR_EDU: rolled back to no driver"
+	assert_output --partial "the group was put back as it was"
+	assert_equal "$(driver_of $BR_EDU)" none
+	assert_equal "$(override_of $BR_EDU)" "(null)"
+	assert_equal "$(driver_of $BR_E1000E)" e1000e
+	assert_equal "$(override_of $BR_E1000E)" "(null)"
+}
+
+@test "sriov: VFs are created with no host driver touching them, each bound to its VFIO driver" {
+	dmesg -C
+	run "$VFIOCTL" sriov $NVME --numvfs 2
+	assert_success
+	assert_output --partial "$NVME: 2 VFs created (was 0)"
+	assert_equal "$(driver_of 0000:02:00.1)" vfio-pci
+	assert_equal "$(driver_of 0000:02:00.2)" vfio-pci
+	# autoprobe is back as it was, and nvme never probed a VF
+	assert_equal "$(cat /sys/bus/pci/devices/$NVME/sriov_drivers_autoprobe)" 1
+	run dmesg
+	refute_output --regexp 'nvme 0000:02:00\.[12]'
+	# each VF in its own group, usable from userspace
+	[ "$(group_of 0000:02:00.1)" != "$(group_of 0000:02:00.2)" ]
+	run "$VFIO_USER" 0000:02:00.2
+	assert_success
+	assert_line viable=1
+	# again: nothing to do; then 0 gives them back and removes them
+	run "$VFIOCTL" sriov $NVME --numvfs 2
+	assert_success
+	refute_output --partial created
+	run "$VFIOCTL" sriov $NVME --numvfs 0
+	assert_success
+	assert_output --partial "$NVME: 2 VFs removed"
+	[ ! -e /sys/bus/pci/devices/0000:02:00.1 ]
+	run dmesg
+	refute_output --regexp 'nvme 0000:02:00\.[12]'
+	assert_equal "$(driver_of $NVME)" nvme
+}
+
+@test "sriov on a PF that sits on vfio-pci: its VFs' vfio-pci overrides do not pre-empt a variant" {
+	# a variant for the VFs, through a modprobe.d alias (edu_vfio_pci is happy to hold one)
+	echo "alias vfio_pci:v00001B36d00000010sv*sd*bc*sc*i* edu_vfio_pci" > /etc/modprobe.d/zz-test.conf
+	modprobe vfio-pci enable_sriov=1 || true
+	echo 1 > /sys/module/vfio_pci/parameters/enable_sriov
+	"$VFIOCTL" bind --driver vfio-pci $NVME
+	assert_equal "$(driver_of $NVME)" vfio-pci
+	run "$VFIOCTL" sriov $NVME --numvfs 2
+	assert_success
+	assert_equal "$(driver_of 0000:02:00.1)" edu-vfio-pci
+	assert_equal "$(driver_of 0000:02:00.2)" edu-vfio-pci
+	assert_output --partial "0000:02:00.1: bound to edu-vfio-pci (module edu_vfio_pci), was on vfio-pci"
+	"$VFIOCTL" sriov $NVME --numvfs 0
+	rm /etc/modprobe.d/zz-test.conf
+	"$VFIOCTL" unbind $NVME
+	assert_equal "$(driver_of $NVME)" nvme
+}
+
+@test "bind --owner: the group node belongs to the user, even after udev has handled it" {
+	local g
+	g=$(group_of $EDU)
+	run "$VFIOCTL" bind --owner nobody:nogroup $EDU
+	assert_success
+	assert_output --partial "$EDU: /dev/vfio/$g now belongs to nobody:nogroup"
+	udevadm settle
+	assert_equal "$(stat -c '%U:%G %a' /dev/vfio/$g)" "nobody:nogroup 660"
+	# and the user can drive it through VFIO
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$VFIO_USER" $EDU
+	assert_success
+	assert_line viable=1
+	"$VFIOCTL" unbind $EDU
+	# a fresh node (new bind, no --owner) is root's again
+	"$VFIOCTL" bind $EDU
+	udevadm settle
+	assert_equal "$(stat -c '%U %a' /dev/vfio/$g)" "root 600"
+	"$VFIOCTL" unbind $EDU
+}
+
+@test "the udev rule gives a VFIO node its owner whenever udev handles it" {
+	local g
+	g=$(group_of $EDU)
+	"$VFIOCTL" bind --owner nobody $EDU
+	udevadm settle
+	chown root:root /dev/vfio/$g
+	chmod 600 /dev/vfio/$g
+	# udev handles the node again, as it does when it is created
+	udevadm trigger --action=add --subsystem-match=vfio --sysname-match=$g
+	udevadm settle
+	assert_equal "$(stat -c '%U %a' /dev/vfio/$g)" "nobody 660"
+	run "$VFIOCTL" owner $g
+	assert_line VFIOCTL_OWNER=$(id -u nobody)
+	"$VFIOCTL" unbind $EDU
+	# after unbind the owner is forgotten
+	run "$VFIOCTL" owner $g
+	assert_output ""
+}
