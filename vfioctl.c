@@ -33,6 +33,7 @@ enum {
 	OPT_NOIOMMU = 1u << 5,
 	OPT_OWNER = 1u << 6,
 	OPT_NUMVFS = 1u << 7,
+	OPT_FORCE = 1u << 8,
 };
 
 /* Keys of long-only options. */
@@ -45,6 +46,7 @@ enum {
 	KEY_NOIOMMU,
 	KEY_OWNER,
 	KEY_NUMVFS,
+	KEY_FORCE,
 };
 
 struct command {
@@ -65,7 +67,8 @@ static const struct command commands[] = {
 	  "after reboots; a DEVICE may then also be VVVV:DDDD[:SSSS:TTTT], every device with "
 	  "those IDs. With --group, bind every endpoint of each DEVICE's IOMMU group, each to "
 	  "its own best driver, all or nothing.",
-	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_GROUP | OPT_NOIOMMU | OPT_OWNER },
+	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_GROUP | OPT_NOIOMMU | OPT_OWNER |
+	  OPT_FORCE },
 	{ "unbind", cmd_unbind, "give devices back to their previous driver", "unbind DEVICE...",
 	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
 	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice. "
@@ -90,7 +93,7 @@ static const struct command commands[] = {
 	  "driver recorded (auto: the best one now). Idempotent; run by udev, systemd and the "
 	  "initramfs. Exit status: 0 nothing to do, 3 something was bound, 1 a device or "
 	  "record failed (the others are still applied).",
-	  OPT_DRY_RUN },
+	  OPT_DRY_RUN | OPT_FORCE },
 	{ "list-overrides", cmd_list_overrides, "devices with driver_override set",
 	  "list-overrides",
 	  "List the devices whose driver_override is set in sysfs now, their driver, and the "
@@ -111,7 +114,8 @@ static const struct command commands[] = {
 	  "take them (sriov_drivers_autoprobe is off meanwhile) and bind each to its best VFIO "
 	  "driver (or --driver). --numvfs 0 gives the VFs back and removes them. With --persist "
 	  "the PF's record keeps the count, so apply recreates them at boot.",
-	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_NOIOMMU | OPT_OWNER | OPT_NUMVFS },
+	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_NOIOMMU | OPT_OWNER | OPT_NUMVFS |
+	  OPT_FORCE },
 	{ "owner", cmd_owner, "who owns a VFIO node (for udev)", "owner NODE",
 	  "Print, as udev environment (VFIOCTL_OWNER=UID, VFIOCTL_GROUP=GID), the owner given with "
 	  "bind --owner (or a record's owner) to a device of the VFIO node NODE: a group N, "
@@ -150,6 +154,9 @@ static const struct {
 	{ { "owner", KEY_OWNER, "USER[:GROUP]", 0,
 	    "Give USER the device's VFIO nodes (/dev/vfio/N, /dev/vfio/devices/vfioX)", 1 },
 	  OPT_OWNER, true },
+	{ { "force", KEY_FORCE, NULL, 0,
+	    "Take a device the host is using (network up, mounted, swap, console, root disk), "
+	    "and say what was overridden", 1 }, OPT_FORCE, false },
 	{ { "numvfs", KEY_NUMVFS, "N", 0, "How many VFs to have (0 removes them)", 1 },
 	  OPT_NUMVFS, true },
 	{ { "persist", KEY_PERSIST, NULL, 0,
@@ -260,6 +267,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case KEY_OWNER:
 		p->args.owner = arg;
+		break;
+	case KEY_FORCE:
+		p->args.force = true;
 		break;
 	case KEY_NUMVFS: {
 		char *end;

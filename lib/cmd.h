@@ -22,6 +22,7 @@ struct cmd_args {
 	bool noiommu;		/* bind --noiommu */
 	const char *owner;	/* bind --owner USER[:GROUP] */
 	int numvfs;		/* sriov --numvfs; -1 when not given */
+	bool force;		/* take a device the host uses */
 };
 
 /*
