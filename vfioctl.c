@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/cmd.h"
 #include "lib/ctx.h"
@@ -364,6 +365,12 @@ int main(int argc, char **argv)
 	else if (p.verbose)
 		log_set_level(p.verbose > 1 ? LOG_DEBUG : LOG_INFO);
 	out_init(p.json);
+	{
+		const char *term = getenv("TERM");
+
+		log_set_colour(!p.json && isatty(STDERR_FILENO) && !getenv("NO_COLOR") &&
+			       !(term && !strcmp(term, "dumb")));
+	}
 	p.args.names = p.names;
 	p.args.nnames = p.nnames;
 

@@ -6,6 +6,17 @@
 #include "print.h"
 
 static int log_level = LOG_WARNING;
+static bool colour;
+
+void log_set_colour(bool on)
+{
+	colour = on;
+}
+
+bool log_colour(void)
+{
+	return colour;
+}
 
 void log_set_level(int level)
 {
@@ -26,9 +37,9 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 	if (prio > log_level)
 		return;
 	if (prio <= LOG_ERR)
-		tag = "error: ";
+		tag = colour ? "\033[1;31merror:\033[0m " : "error: ";
 	else if (prio == LOG_WARNING)
-		tag = "warning: ";
+		tag = colour ? "\033[1;33mwarning:\033[0m " : "warning: ";
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	/* one message, one line: callers (and libkmod) may end with '\n' */
 	len = strlen(msg);

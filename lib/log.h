@@ -3,6 +3,7 @@
 #define VFIOCTL_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <syslog.h>
 
 /*
@@ -12,6 +13,9 @@
  * -vv. libkmod's and libpci's messages are routed here too.
  */
 void log_set_level(int level);
+/* Colour the "error:"/"warning:" tags: only on a terminal, never with --json. */
+void log_set_colour(bool on);
+bool log_colour(void);
 int log_get_level(void);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmsg(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "print.h"
 
 /* fmt comes from the callers: one value each, as in iproute2's json_print.c */
@@ -249,7 +250,8 @@ void out_error(const char *dev, int err, const char *fmt, ...)
 		snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(-err));
 
 	fflush(stdout);
-	fprintf(stderr, "vfioctl: %s%s%s\n", dev ? dev : "", dev ? ": " : "", msg);
+	fprintf(stderr, "%svfioctl:%s %s%s%s\n", log_colour() ? "\033[1;31m" : "",
+		log_colour() ? "\033[0m" : "", dev ? dev : "", dev ? ": " : "", msg);
 
 	if (!json)
 		return;

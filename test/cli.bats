@@ -194,3 +194,17 @@ setup() {
 	assert_line --regexp "^6\. driver: +not known until the module is loaded"
 	assert_output --partial "write <driver of vfxt_vendor_vfio_pci>"
 }
+
+@test "colour only on a terminal, never with --json or NO_COLOR, never when piped" {
+	local esc=$'\033['
+	# a terminal (script(1) gives the command a pty)
+	run script -qc "$VFIOCTL --root $ROOT bind --dry-run 0000:00:08.0 >/dev/null" /dev/null
+	assert_output --partial "${esc}1;33mwarning:"
+	run script -qc "$VFIOCTL --json --root $ROOT bind --dry-run 0000:00:08.0 >/dev/null" /dev/null
+	refute_output --partial "$esc"
+	run script -qc "NO_COLOR=1 $VFIOCTL --root $ROOT bind --dry-run 0000:00:08.0 >/dev/null" /dev/null
+	refute_output --partial "$esc"
+	# a pipe
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run 0000:00:08.0
+	refute_output --partial "$esc"
+}
