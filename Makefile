@@ -33,7 +33,7 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 .DELETE_ON_ERROR:
 KREL = $(shell test/lib/kernel-release)
 
-.PHONY: FORCE all check check-host check-vm clean install uninstall deps kernel demo
+.PHONY: FORCE bench all check check-host check-vm clean install uninstall deps kernel demo
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -66,6 +66,14 @@ FORCE:
 $(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 $(WARNINGS) -static -o $@ $<
+
+# Benchmarks print figures and ratios; they never fail a build.
+$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
+
+bench: vfioctl $(B)/bench-lookup
+	bench/run
 
 # Every package the build and the tests need, from Debian (needs root).
 deps:
