@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VFIOCTL_INUSE_H
+#define VFIOCTL_INUSE_H
+
+#include <stddef.h>
+
+struct vctx;
+struct pcidev;
+
+/*
+ * What the host uses a PCI device for, found before the device is taken
+ * from its driver: unbinding a disk controller, a network card or the
+ * console's GPU can take the machine down with it.
+ */
+enum use_kind {
+	USE_NET,	/* a network interface that is up, or has addresses or routes */
+	USE_MOUNT,	/* a block device with a mounted file system */
+	USE_SWAP,	/* active swap: the partition, or a swap file on it */
+	USE_HOLDER,	/* dm, md, LVM, bcache... built on a block device */
+	USE_ROOT,	/* the root file system is on it, through any stack */
+	USE_CONSOLE,	/* boot VGA, a framebuffer, a serial console */
+};
+
+#define USE_WHAT_MAX 160
+#define USE_NAME_MAX 64
+
+struct use {
+	enum use_kind kind;
+	char what[USE_WHAT_MAX];	/* one line for humans */
+	char name[USE_NAME_MAX];	/* interface, block device, fbN, ttyS4, boot_vga */
+};
+
+struct uses {
+	struct use *v;
+	size_t n;
+};
+
+/*
+ * Every use of the device d and of everything below it in sysfs (a VMD
+ * controller's NVMe drives, a bridge's devices): root file system first,
+ * then per block device its mounts, swap and holders, then network
+ * interfaces, then consoles. u->n == 0: nothing found. Everything is read
+ * under ctx's root; a file that does not exist there means "nothing of
+ * that kind", except on the running system when neither
+ * /proc/self/mountinfo nor /proc/mounts can be read (-ENOENT: without
+ * /proc nothing can be said about mounts). 0 or -errno; free u with
+ * uses_free() either way.
+ */
+int device_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u);
+void uses_free(struct uses *u);
+
+/* "net", "mount", "swap", "holder", "root", "console": JSON values. */
+const char *use_kind_name(enum use_kind k);
+
+#endif
