@@ -85,7 +85,15 @@ struct bind_req {
 	bool quiet_group;	/* bind --group checks the group once, at the end */
 	bool noiommu;		/* opt in to VFIO's unsafe no-IOMMU mode */
 	const char *owner;	/* give the device's VFIO nodes to USER[:GROUP] */
+	bool force;		/* take it even if the host uses it */
 };
+
+/*
+ * Before a device leaves a host driver: what the host uses it for (network
+ * up, mounted, swap, holders, console, root disk). Refused (reported, exit
+ * status 1, -EBUSY) unless force, which reports what it overrode.
+ */
+int check_in_use(struct vctx *ctx, const struct pcidev *d, bool force);
 
 enum bind_status { BIND_FAILED, BIND_UNCHANGED, BIND_BOUND, BIND_PLANNED };
 
@@ -106,6 +114,7 @@ struct sriov_req {
 	const char *owner;
 	bool noiommu;
 	bool dry_run;
+	bool force;
 };
 
 /* 1 when it changed something, 0 when not, -errno on failure (reported). */

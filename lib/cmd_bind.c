@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "ctx.h"
 #include "group.h"
+#include "inuse.h"
 #include "log.h"
 #include "owner.h"
 #include "print.h"
@@ -159,6 +160,50 @@ static int check_iommu(struct vctx *ctx, const struct pcidev *d, const struct ta
 	return write_attr(path, "1");
 }
 
+int check_in_use(struct vctx *ctx, const struct pcidev *d, bool force)
+{
+	struct uses u;
+	size_t i;
+	int err;
+
+	/* no host driver, or already VFIO's: nothing of the host's runs on it */
+	if (!d->driver[0] || driver_is_vfio(ctx, d->driver) == 1)
+		return 0;
+	err = device_uses(ctx, d, &u);
+	if (err) {
+		uses_free(&u);
+		if (force) {
+			warn("%s: cannot tell what uses it (%s); taking it anyway (--force)", d->addr,
+			     strerror(-err));
+			return 0;
+		}
+		out_error(d->addr, err, "cannot tell whether the host uses it; --force takes it anyway");
+		ctx_fail(ctx, EXIT_FAILED);
+		return err;
+	}
+	out_open_array("in_use");
+	for (i = 0; i < u.n; i++) {
+		out_open_object(NULL);
+		out_str(OUT_JSON, "kind", NULL, use_kind_name(u.v[i].kind));
+		out_str(OUT_JSON, "name", NULL, u.v[i].name);
+		out_str(OUT_JSON, "what", NULL, u.v[i].what);
+		out_close_object();
+	}
+	out_close_array();
+	if (u.n && force) {
+		out_bool(OUT_JSON, "forced", NULL, true);
+		for (i = 0; i < u.n; i++)
+			warn("%s: in use, taken anyway (--force): %s", d->addr, u.v[i].what);
+	} else if (u.n) {
+		out_error(d->addr, 0, "in use: %s%s; --force takes it anyway", u.v[0].what,
+			  u.n > 1 ? " (and more: see vfioctl show)" : "");
+		ctx_fail(ctx, EXIT_FAILED);
+		err = -EBUSY;
+	}
+	uses_free(&u);
+	return err;
+}
+
 /* The placeholder override, a name no driver can have ('/'). */
 #define HOLD_OVERRIDE "vfioctl/pending"
 
@@ -255,6 +300,10 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 	err = choose_target(ctx, &d, req->driver, &c, &t);
 	cands_free(&c);
 	if (err)
+		goto out;
+	if (t.driver[0] && !strcmp(d.driver, t.driver))
+		;	/* already there: nothing is taken from anyone */
+	else if (check_in_use(ctx, &d, req->force))
 		goto out;
 	if (check_iommu(ctx, &d, &t, req) || prepare_owner(ctx, addr, req))
 		goto out;
@@ -365,7 +414,7 @@ out:
 static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
 {
 	struct bind_req req = { .addr = addr, .driver = a->driver, .dry_run = a->dry_run,
-				.noiommu = a->noiommu, .owner = a->owner };
+				.noiommu = a->noiommu, .owner = a->owner, .force = a->force };
 
 	bind_device(ctx, &req);
 }

@@ -105,6 +105,10 @@ static void bind_one_group(struct vctx *ctx, const struct cmd_args *a, int g)
 		if (!err)
 			err = choose_target(ctx, &d, a->driver, &c, &t);
 		cands_free(&c);
+		if (!err && !a->dry_run && check_in_use(ctx, &d, a->force)) {
+			out_error(NULL, 0, "IOMMU group %d: nothing bound: %s is in use", g, m[i].addr);
+			goto out;
+		}
 		if (err) {
 			out_error(NULL, 0, "IOMMU group %d: nothing bound: %s has no usable VFIO driver",
 				  g, m[i].addr);
@@ -117,7 +121,7 @@ static void bind_one_group(struct vctx *ctx, const struct cmd_args *a, int g)
 	for (i = 0; i < n; i++) {
 		struct bind_req req = {
 			.addr = m[i].addr, .driver = a->driver, .dry_run = a->dry_run,
-			.out = &m[i].o, .quiet_group = true,
+			.out = &m[i].o, .quiet_group = true, .force = true,	/* checked above */
 		};
 
 		m[i].status = bind_device(ctx, &req);

@@ -8,6 +8,7 @@
 #include "alias.h"
 #include "cmd.h"
 #include "group.h"
+#include "inuse.h"
 #include "ctx.h"
 #include "module.h"
 #include "names.h"
@@ -27,6 +28,33 @@ static int device_set(struct vctx *ctx, const struct cmd_args *a,
 		out_error(NULL, err, "cannot list PCI devices under %s/sys/bus/pci/devices", ctx->root);
 	}
 	return err;
+}
+
+/* The kinds of use, as a column ("net,mount") and a JSON array. */
+static void print_uses(struct vctx *ctx, const struct pcidev *d)
+{
+	char col[64] = "";
+	struct uses u;
+	size_t k, len;
+
+	if (device_uses(ctx, d, &u)) {
+		out_null(OUT_JSON, "in_use", "");
+		out_text(" %-12s", "?");
+		uses_free(&u);
+		return;
+	}
+	out_open_array("in_use");
+	for (k = 0; k < u.n; k++) {
+		const char *kind = use_kind_name(u.v[k].kind);
+
+		out_str(OUT_JSON, NULL, NULL, kind);
+		len = strlen(col);
+		if (!strstr(col, kind))
+			snprintf(col + len, sizeof(col) - len, "%s%s", len ? "," : "", kind);
+	}
+	out_close_array();
+	out_text(" %-12s", col[0] ? col : "-");
+	uses_free(&u);
 }
 
 /* Group viability, computed once per group. */
@@ -67,8 +95,8 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 	if (err)
 		return err;
 	out_open_array(NULL);
-	out_text("%-13s %-9s %-5s %-20s %-5s %-20s %s\n", "DEVICE", "ID", "CLASS", "DRIVER",
-		 "GROUP", "OVERRIDE", "NAME");
+	out_text("%-13s %-9s %-5s %-20s %-5s %-20s %-12s %s\n", "DEVICE", "ID", "CLASS", "DRIVER",
+		 "GROUP", "OVERRIDE", "IN-USE", "NAME");
 	for (i = 0; i < n; i++) {
 		char vname[128], dname[256], cname[128], id[16], cls[8];
 		const char *vn, *dn, *cn;
@@ -105,6 +133,7 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 		else
 			out_null(OUT_ANY, "iommu_group", " -    ");
 		out_str(OUT_ANY, "override", " %-20s", d.override[0] ? d.override : NULL);
+		print_uses(ctx, &d);
 		/* as lspci: the names the database has, numbers for the rest */
 		if (vn)
 			out_text(" %s", vn);

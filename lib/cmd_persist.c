@@ -30,6 +30,7 @@ static int parse_target(struct vctx *ctx, const char *name, bool need_device, st
 	char path[PATH_MAX], shown[48];
 
 	memset(r, 0, sizeof(*r));
+	r->numvfs = -1;
 	if (pci_addr_parse(name, r->addr) == 0) {
 		r->kind = MATCH_DEVICE;
 		if (need_device && (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s",
@@ -130,7 +131,8 @@ static int bind_match(struct vctx *ctx, const char *addr, void *arg)
 {
 	struct persist_run *pr = arg;
 	struct bind_req req = { .addr = addr, .driver = pr->a->driver, .dry_run = pr->a->dry_run,
-				.noiommu = pr->a->noiommu, .owner = pr->a->owner };
+				.noiommu = pr->a->noiommu, .owner = pr->a->owner,
+				.force = pr->a->force };
 
 	if (bind_device(ctx, &req) == BIND_FAILED)
 		pr->failed++;
@@ -339,7 +341,8 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 	out_open_object(NULL);
 	out_open_array("devices");
 	for (i = 0; i < n; i++) {
-		struct bind_req req = { .addr = addrs[i], .dry_run = a->dry_run, .hold = true };
+		struct bind_req req = { .addr = addrs[i], .dry_run = a->dry_run, .hold = true,
+					.force = a->force };
 		const struct record *r;
 		struct pcidev d;
 
@@ -544,7 +547,7 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 	for (i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		char path[PATH_MAX], drv[256];
-		struct record r = { 0 };
+		struct record r = { .numvfs = -1 };
 		bool dup = false;
 		size_t k;
 		ssize_t len;

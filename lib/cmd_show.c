@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "ctx.h"
 #include "group.h"
+#include "inuse.h"
 #include "module.h"
 #include "names.h"
 #include "print.h"
@@ -67,6 +68,31 @@ static void show_nodes(struct vctx *ctx, const struct pcidev *d)
 	} else {
 		out_null(OUT_JSON, "vfio_cdev", "");
 	}
+}
+
+/* What the host uses it for: bind refuses these without --force. */
+static void show_uses(struct vctx *ctx, const struct pcidev *d)
+{
+	struct uses u;
+	size_t i;
+
+	if (device_uses(ctx, d, &u)) {
+		out_null(OUT_ANY, "in_use", "   in use:   cannot tell\n");
+		uses_free(&u);
+		return;
+	}
+	out_open_array("in_use");
+	if (!u.n)
+		out_text("   in use:   nothing the host uses\n");
+	for (i = 0; i < u.n; i++) {
+		out_open_object(NULL);
+		out_str(OUT_ANY, "kind", "   in use:   %s", use_kind_name(u.v[i].kind));
+		out_str(OUT_ANY, "name", " %s", u.v[i].name);
+		out_str(OUT_ANY, "what", ": %s\n", u.v[i].what);
+		out_close_object();
+	}
+	out_close_array();
+	uses_free(&u);
 }
 
 static void show_module(struct vctx *ctx, const struct target *t)
@@ -161,6 +187,7 @@ static void show_one(struct vctx *ctx, const char *addr)
 	out_text(", driver_override %s\n", d.override[0] ? d.override : "(null)");
 	show_group(ctx, &d);
 	show_nodes(ctx, &d);
+	show_uses(ctx, &d);
 
 	err = plan_bind(ctx, &d, &t, &p);
 	if (err)

@@ -173,7 +173,7 @@ int sriov_set(struct vctx *ctx, const struct sriov_req *r)
 	out_open_array("vfs");
 	for (i = 0; !err && i < n; i++) {
 		struct bind_req req = { .addr = vfs[i], .driver = r->driver, .owner = r->owner,
-					.noiommu = r->noiommu };
+					.noiommu = r->noiommu, .force = r->force };
 
 		switch (bind_device(ctx, &req)) {
 		case BIND_BOUND:
@@ -222,7 +222,7 @@ int cmd_sriov(struct vctx *ctx, const struct cmd_args *a)
 	for (i = 0; i < n; i++) {
 		struct sriov_req r = { .pf = addrs[i], .numvfs = a->numvfs, .driver = a->driver,
 				       .owner = a->owner, .noiommu = a->noiommu,
-				       .dry_run = a->dry_run };
+				       .dry_run = a->dry_run, .force = a->force };
 
 		ret = sriov_set(ctx, &r);
 		if (ret < 0 || !a->persist)

@@ -156,8 +156,8 @@ setup() {
 	assert_success
 	assert_equal "$(jq -r '[.[].device] | join(" ")' <<<"$output")" "0000:00:0a.0 0000:00:0c.0"
 	run "$VFIOCTL" --root "$ROOT" list-devices
-	assert_line --index 0 --regexp '^DEVICE +ID +CLASS +DRIVER +GROUP +OVERRIDE +NAME'
-	assert_line --regexp '^0000:00:02.0 +8086:10d3 +0200 +e1000e +2 +- +Intel Corporation 82574L'
+	assert_line --index 0 --regexp '^DEVICE +ID +CLASS +DRIVER +GROUP +OVERRIDE +IN-USE +NAME'
+	assert_line --regexp '^0000:00:02.0 +8086:10d3 +0200 +e1000e +2 +- +- +Intel Corporation 82574L'
 }
 
 @test "errors in JSON mode are JSON too" {
@@ -165,9 +165,9 @@ setup() {
 	assert_failure 2
 	# stdout is JSON carrying the error; the one-line message is on stderr
 	jq -e '.error | test("no such PCI device")' <<<"$("$VFIOCTL" --root "$ROOT" --json bind 0000:00:1e.0 2>/dev/null)"
-	run "$VFIOCTL" --root "$ROOT" --json bind 0000:00:01.0
+	run "$VFIOCTL" --root "$ROOT" --json bind 0000:00:08.0
 	assert_failure 1
-	jq -e '.[0].error | test("not loaded")' <<<"$("$VFIOCTL" --root "$ROOT" --json bind 0000:00:01.0 2>/dev/null)"
+	jq -e '.[0].error | test("not loaded")' <<<"$("$VFIOCTL" --root "$ROOT" --json bind 0000:00:08.0 2>/dev/null)"
 }
 
 @test "show names all six steps with their inputs and results" {

@@ -54,7 +54,12 @@ setup_file() { vm_setup_file; }
 @test "std VGA: the vendor-wide variant wins over vfio-pci; its driver name comes from sysfs" {
 	run "$VFIOCTL" --json list-candidates $VGA
 	assert_equal "$(jq -r '.[0].best' <<<"$output")" qemu_vfio_pci
+	# it carries the framebuffer console: refused, then taken with --force
 	run "$VFIOCTL" bind $VGA
+	assert_failure 1
+	assert_output --partial "$VGA: in use: "
+	assert_equal "$(driver_of $VGA)" bochs-drm
+	run "$VFIOCTL" bind --force $VGA
 	assert_success
 	# module qemu_vfio_pci registers driver qemu-vfio: nothing to guess from
 	assert_output --partial "$VGA: bound to qemu-vfio (module qemu_vfio_pci), was on bochs-drm"
@@ -117,7 +122,7 @@ setup_file() { vm_setup_file; }
 @test "a variant whose probe fails: back on the original driver, override cleared, exit 1" {
 	modprobe qemu_vfio_pci
 	echo 1 > /sys/module/qemu_vfio_pci/parameters/fail_probe
-	run "$VFIOCTL" bind $VGA
+	run "$VFIOCTL" bind --force $VGA
 	echo 0 > /sys/module/qemu_vfio_pci/parameters/fail_probe
 	assert_failure 1
 	assert_output --partial "$VGA: qemu-vfio did not bind: no driver after drivers_probe"
@@ -178,4 +183,23 @@ setup_file() { vm_setup_file; }
 	assert_output --partial "write \"vfio-pci\" > /sys/bus/pci/devices/$E1000E/driver_override"
 	assert_equal "$(driver_of $E1000E)" e1000e
 	assert_equal "$(override_of $E1000E)" "(null)"
+}
+
+@test "an e1000e whose interface is up with an address is refused; --force takes it and says so" {
+	local ifc
+	ifc=$(ls /sys/bus/pci/devices/$E1000E/net)
+	ip link set "$ifc" up
+	ip addr add 192.0.2.9/24 dev "$ifc"
+	run "$VFIOCTL" bind $E1000E
+	assert_failure 1
+	assert_output --partial "vfioctl: $E1000E: in use: network interface $ifc is up"
+	assert_output --partial "192.0.2.9/24"
+	assert_equal "$(driver_of $E1000E)" e1000e
+	assert_equal "$(override_of $E1000E)" "(null)"
+	run "$VFIOCTL" bind --force $E1000E
+	assert_success
+	assert_output --partial "taken anyway (--force): network interface $ifc is up"
+	assert_equal "$(driver_of $E1000E)" vfio-pci
+	"$VFIOCTL" unbind $E1000E
+	assert_equal "$(driver_of $E1000E)" e1000e
 }
