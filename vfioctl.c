@@ -35,6 +35,7 @@ enum {
 	OPT_OWNER = 1u << 6,
 	OPT_NUMVFS = 1u << 7,
 	OPT_FORCE = 1u << 8,
+	OPT_SRIOV_ONLY = 1u << 9,
 };
 
 /* Keys of long-only options. */
@@ -48,6 +49,7 @@ enum {
 	KEY_OWNER,
 	KEY_NUMVFS,
 	KEY_FORCE,
+	KEY_SRIOV_ONLY,
 };
 
 struct command {
@@ -94,7 +96,7 @@ static const struct command commands[] = {
 	  "driver recorded (auto: the best one now). Idempotent; run by udev, systemd and the "
 	  "initramfs. Exit status: 0 nothing to do, 3 something was bound, 1 a device or "
 	  "record failed (the others are still applied).",
-	  OPT_DRY_RUN | OPT_FORCE },
+	  OPT_DRY_RUN | OPT_FORCE | OPT_SRIOV_ONLY },
 	{ "list-overrides", cmd_list_overrides, "devices with driver_override set",
 	  "list-overrides",
 	  "List the devices whose driver_override is set in sysfs now, their driver, and the "
@@ -158,6 +160,9 @@ static const struct {
 	{ { "force", KEY_FORCE, NULL, 0,
 	    "Take a device the host is using (network up, mounted, swap, console, root disk), "
 	    "and say what was overridden", 1 }, OPT_FORCE, false },
+	{ { "sriov-only", KEY_SRIOV_ONLY, NULL, 0,
+	    "Only make the VFs records ask for, bind nothing else (udev runs this when a driver "
+	    "binds a PF)", 1 }, OPT_SRIOV_ONLY, false },
 	{ { "numvfs", KEY_NUMVFS, "N", 0, "How many VFs to have (0 removes them)", 1 },
 	  OPT_NUMVFS, true },
 	{ { "persist", KEY_PERSIST, NULL, 0,
@@ -271,6 +276,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case KEY_FORCE:
 		p->args.force = true;
+		break;
+	case KEY_SRIOV_ONLY:
+		p->args.sriov_only = true;
 		break;
 	case KEY_NUMVFS: {
 		char *end;

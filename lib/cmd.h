@@ -23,6 +23,7 @@ struct cmd_args {
 	const char *owner;	/* bind --owner USER[:GROUP] */
 	int numvfs;		/* sriov --numvfs; -1 when not given */
 	bool force;		/* take a device the host uses */
+	bool sriov_only;	/* apply --sriov-only */
 };
 
 /*
@@ -115,6 +116,7 @@ struct sriov_req {
 	bool noiommu;
 	bool dry_run;
 	bool force;
+	bool defer;		/* apply: a PF without a driver yet is left for its bind event */
 };
 
 /* 1 when it changed something, 0 when not, -errno on failure (reported). */

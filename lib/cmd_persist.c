@@ -354,7 +354,7 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 		req.record = r->file;
 		req.driver = strcmp(r->driver, RECORD_AUTO) ? r->driver : NULL;
 		req.owner = r->owner[0] ? r->owner : NULL;
-		if (strcmp(r->driver, RECORD_KEEP)) {
+		if (strcmp(r->driver, RECORD_KEEP) && !a->sriov_only) {
 			switch (bind_device(ctx, &req)) {
 			case BIND_FAILED:
 				failed++;
@@ -369,7 +369,8 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 		}
 		if (r->numvfs >= 0) {
 			struct sriov_req sr = { .pf = d.addr, .numvfs = r->numvfs, .owner = req.owner,
-						.dry_run = a->dry_run };
+						.dry_run = a->dry_run, .force = a->force,
+						.defer = true };
 			int ret = sriov_set(ctx, &sr);
 
 			if (ret < 0)

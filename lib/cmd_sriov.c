@@ -109,6 +109,12 @@ int sriov_set(struct vctx *ctx, const struct sriov_req *r)
 	}
 	out_int(OUT_JSON, "numvfs", NULL, r->numvfs);
 	out_int(OUT_JSON, "previous_numvfs", NULL, cur);
+	if (r->defer && !pf.driver[0] && cur != r->numvfs) {
+		/* only the PF's driver can make VFs: udev runs apply again when it binds */
+		out_str(OUT_JSON, "status", NULL, "deferred");
+		info("%s: no driver yet; its %d VFs are made when one binds it", pf.addr, r->numvfs);
+		goto out;
+	}
 	if (r->numvfs > total) {
 		out_error(pf.addr, 0, "--numvfs %d: it supports at most %d VFs", r->numvfs, total);
 		ctx_fail(ctx, EXIT_USAGE);

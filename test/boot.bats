@@ -15,6 +15,7 @@ TOP=$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)
 E1000E=0000:00:02.0
 EDU=0000:00:03.0
 BR_E1000E=0000:01:02.0
+NVME=0000:02:00.0
 
 setup_file() {
 	export DISK=$BATS_FILE_TMPDIR/boot.img
@@ -29,15 +30,17 @@ boot() {
 }
 
 # drivers: "ADDR DRIVER" for the devices the tests look at
-DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0; do l=$(readlink /sys/bus/pci/devices/$d/driver) || l=none; echo "driver $d ${l##*/}"; done'
+DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00.2; do l=$(readlink /sys/bus/pci/devices/$d/driver) || l=none; echo "driver $d ${l##*/}"; done'
 
-@test "boot 1: install vfioctl, bind --persist the e1000e and the edu" {
+@test "boot 1: install vfioctl, bind --persist the e1000e and the edu (for nobody), 2 VFs of the nvme" {
 	run boot sh -c "
 		make -s install >/dev/null
 		test/vm/lib/guest-setup
 		systemctl daemon-reload && systemctl enable vfioctl.service
 		udevadm control --reload
-		/usr/local/sbin/vfioctl bind --persist $E1000E $EDU
+		/usr/local/sbin/vfioctl bind --persist $E1000E
+		/usr/local/sbin/vfioctl bind --persist --owner nobody $EDU
+		/usr/local/sbin/vfioctl sriov --persist --numvfs 2 $NVME
 		echo rc=\$?
 		grep -h -v '^#' /etc/vfioctl.d/*.conf
 		grep '^install' /etc/modprobe.d/vfioctl.conf
@@ -50,6 +53,8 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0; do l=$(readlink /sys/b
 	assert_line --regexp '^install e1000e /usr/local/sbin/vfioctl --quiet apply; /sbin/modprobe --ignore-install e1000e'
 	assert_line "driver $E1000E vfio-pci"
 	assert_line "driver $EDU edu-vfio-pci"
+	assert_line "numvfs = 2"
+	assert_line "owner = nobody"
 }
 
 @test "boot 2: both are on their VFIO drivers before anyone runs vfioctl; e1000e never probed the recorded address" {
@@ -57,7 +62,9 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0; do l=$(readlink /sys/b
 		$DRIVERS
 		cat /sys/bus/pci/devices/$E1000E/driver_override
 		echo service=\$(systemctl show -p Result --value vfioctl.service)
+		echo edu-node=\$(stat -c %U /dev/vfio/\$(basename \$(readlink /sys/bus/pci/devices/$EDU/iommu_group)))
 		dmesg | grep 'really_probe: probing driver e1000e'
+		dmesg | grep 'really_probe: probing driver nvme'
 		dmesg | grep -c 'really_probe: probing driver' | sed 's/^/probes=/'"
 	assert_success
 	assert_line "driver $E1000E vfio-pci"
@@ -69,10 +76,19 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0; do l=$(readlink /sys/b
 	assert_line "driver $BR_E1000E e1000e"
 	# and never the recorded one
 	refute_line --partial "probing driver e1000e with device $E1000E"
+	# the VFs were made again at boot, and nvme never probed them
+	assert_line "driver 0000:02:00.1 vfio-pci"
+	assert_line "driver 0000:02:00.2 vfio-pci"
+	assert_line --partial "probing driver nvme with device $NVME"
+	refute_line --partial "probing driver nvme with device 0000:02:00.1"
+	refute_line --partial "probing driver nvme with device 0000:02:00.2"
+	# and the edu's node is nobody's
+	assert_line edu-node=nobody
 }
 
 @test "boot 2 (continued): unbind --persist gives them back and forgets them" {
 	run boot sh -c "
+		/usr/local/sbin/vfioctl sriov --persist --numvfs 0 $NVME &&
 		/usr/local/sbin/vfioctl unbind --persist $E1000E $EDU
 		echo rc=\$?
 		echo records=\$(ls /etc/vfioctl.d | wc -l)
@@ -88,10 +104,12 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0; do l=$(readlink /sys/b
 }
 
 @test "boot 3: after the reboot the e1000e is back on e1000e, the edu on nothing" {
-	run boot sh -c "$DRIVERS; cat /sys/bus/pci/devices/$E1000E/driver_override; dmesg | grep 'probing driver e1000e'"
+	run boot sh -c "$DRIVERS; cat /sys/bus/pci/devices/$E1000E/driver_override; dmesg | grep 'probing driver e1000e'
+		test -e /sys/bus/pci/devices/0000:02:00.1 && echo vf-present"
 	assert_success
 	assert_line "driver $E1000E e1000e"
 	assert_line "driver $EDU none"
+	refute_line vf-present
 	assert_line "(null)"
 	assert_line --partial "probing driver e1000e with device $E1000E"
 }
