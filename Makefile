@@ -12,6 +12,21 @@ UDEVDIR ?= $(call pc_var,udev,udevdir,/lib/udev)
 SYSTEMDUNITDIR ?= $(call pc_var,systemd,systemdsystemunitdir,/lib/systemd/system)
 INITRAMFSDIR ?= /usr/share/initramfs-tools
 DRACUTDIR ?= $(call pc_var,dracut,dracutmodulesdir,/usr/lib/dracut/modules.d)
+# Completions go where each shell looks for them under PREFIX: the
+# directories pkg-config reports, with their prefix taken as PREFIX (for
+# PREFIX=/usr exactly what it reports). Under /usr/local, bash-completion
+# and fish find them through XDG_DATA_DIRS (bash-completion's default has
+# /usr/local/share; fish's needs it set, as desktop sessions do), zsh in
+# its site-functions, the first directory of Debian's fpath.
+pc_prefix_var = $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
+	--define-variable=datadir=$(PREFIX)/share --variable=$(2) $(1) 2>/dev/null),$(3))
+BASHCOMPDIR ?= $(call pc_prefix_var,bash-completion,completionsdir,$(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/zsh/vendor-completions,$(PREFIX)/share/zsh/site-functions)
+FISHCOMPDIR ?= $(call pc_prefix_var,fish,completionsdir,$(PREFIX)/share/fish/vendor_completions.d)
+# GZIP_MAN=1 installs the man pages gzipped (Debian's packaging tools
+# compress them themselves).
+GZIP_MAN ?=
+SCDOC ?= scdoc
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
@@ -33,12 +48,12 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 .DELETE_ON_ERROR:
 KREL = $(shell test/lib/kernel-release)
 
-.PHONY: FORCE bench all check check-host check-vm clean install uninstall deps kernel demo
+.PHONY: FORCE bench all check check-host check-vm clean install uninstall deps kernel demo man
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
 
-all: vfioctl $(BOOT)
+all: vfioctl $(BOOT) man
 
 # Boot files name the installed binary.
 $(B)/boot/%: boot/%.in $(B)/sbindir
@@ -62,6 +77,35 @@ $(B)/sbindir: FORCE
 $(B)/obj/lib/persist.o: $(B)/sbindir
 FORCE:
 
+# Man pages, from scdoc sources (man/*.scd) naming the installed paths.
+MAN := $(B)/man/vfioctl.8 $(B)/man/vfioctl.d.5
+MANGZ := $(if $(filter-out 0 no,$(GZIP_MAN)),.gz)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+MAN_SUBST := -e 's|@VERSION@|$(VERSION)|g' -e 's|@SBINDIR@|$(BINDIR)|g' \
+	-e 's|@UDEVDIR@|$(UDEVDIR)|g' -e 's|@SYSTEMDUNITDIR@|$(SYSTEMDUNITDIR)|g' \
+	-e 's|@INITRAMFSDIR@|$(INITRAMFSDIR)|g' -e 's|@DRACUTDIR@|$(DRACUTDIR)|g'
+
+man: $(MAN)
+
+# No option or command name is split across lines: scdoc's .nh comes
+# before .TH, which turns hyphenation back on in groff, so it is repeated
+# after; and groff may break a line after '-' but never after '\-', which
+# man renders as the same ASCII '-', so text lines get '\-' (requests and
+# scdoc's \h'-N' keep theirs).
+$(B)/man/%: man/%.scd $(B)/man/subst
+	sed $(MAN_SUBST) $< | \
+		$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) $(SCDOC) > $@.tmp
+	sed -e '/^\.TH /a .nh' -e "/^[.']/b" -e '/^\\h/b' -e 's/-/\\-/g' $@.tmp > $@
+	rm -f $@.tmp
+
+$(B)/man/%.gz: $(B)/man/%
+	gzip -9nc $< > $@
+
+# rebuild the pages when what they name changes
+$(B)/man/subst: FORCE
+	@mkdir -p $(B)/man
+	@echo "$(MAN_SUBST)" | cmp -s - $@ || echo "$(MAN_SUBST)" > $@
+
 # Test helpers built from test/.
 $(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h
 	@mkdir -p $(B)
@@ -84,10 +128,10 @@ deps:
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
 
-check: vfioctl $(B)/vfio-user kernel
+check: vfioctl $(B)/vfio-user kernel man
 	test/run
 
-check-host: vfioctl
+check-host: vfioctl man
 	test/run test/*.bats
 
 check-vm: vfioctl $(B)/vfio-user kernel
@@ -103,9 +147,14 @@ INSTALLED := $(BINDIR)/vfioctl \
 	$(INITRAMFSDIR)/hooks/vfioctl \
 	$(INITRAMFSDIR)/scripts/init-premount/vfioctl \
 	$(DRACUTDIR)/90vfioctl/module-setup.sh \
-	$(DRACUTDIR)/90vfioctl/vfioctl-apply.sh
+	$(DRACUTDIR)/90vfioctl/vfioctl-apply.sh \
+	$(MANDIR)/man8/vfioctl.8$(MANGZ) \
+	$(MANDIR)/man5/vfioctl.d.5$(MANGZ) \
+	$(BASHCOMPDIR)/vfioctl \
+	$(ZSHCOMPDIR)/_vfioctl \
+	$(FISHCOMPDIR)/vfioctl.fish
 
-install: vfioctl $(BOOT)
+install: vfioctl $(BOOT) $(MAN:%=%$(MANGZ))
 	install -D -m 0755 vfioctl $(DESTDIR)$(BINDIR)/vfioctl
 	install -D -m 0644 $(B)/boot/70-vfioctl.rules $(DESTDIR)$(UDEVDIR)/rules.d/70-vfioctl.rules
 	install -D -m 0644 $(B)/boot/vfioctl.service $(DESTDIR)$(SYSTEMDUNITDIR)/vfioctl.service
@@ -116,9 +165,17 @@ install: vfioctl $(BOOT)
 		$(DESTDIR)$(DRACUTDIR)/90vfioctl/module-setup.sh
 	install -D -m 0755 $(B)/boot/dracut/90vfioctl/vfioctl-apply.sh \
 		$(DESTDIR)$(DRACUTDIR)/90vfioctl/vfioctl-apply.sh
+	install -D -m 0644 $(B)/man/vfioctl.8$(MANGZ) $(DESTDIR)$(MANDIR)/man8/vfioctl.8$(MANGZ)
+	install -D -m 0644 $(B)/man/vfioctl.d.5$(MANGZ) $(DESTDIR)$(MANDIR)/man5/vfioctl.d.5$(MANGZ)
+	install -D -m 0644 completions/vfioctl.bash $(DESTDIR)$(BASHCOMPDIR)/vfioctl
+	install -D -m 0644 completions/_vfioctl $(DESTDIR)$(ZSHCOMPDIR)/_vfioctl
+	install -D -m 0644 completions/vfioctl.fish $(DESTDIR)$(FISHCOMPDIR)/vfioctl.fish
 
+# Files only: a directory may hold others' files too.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/,man8/vfioctl.8 man8/vfioctl.8.gz \
+		man5/vfioctl.d.5 man5/vfioctl.d.5.gz)
 	-rmdir $(DESTDIR)$(DRACUTDIR)/90vfioctl 2>/dev/null
 
 clean:

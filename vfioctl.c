@@ -75,7 +75,8 @@ static const struct command commands[] = {
 	{ "unbind", cmd_unbind, "give devices back to their previous driver", "unbind DEVICE...",
 	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
 	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice. "
-	  "With --persist, also forget the record in /etc/vfioctl.d.",
+	  "With --persist, also forget the record in /etc/vfioctl.d; a DEVICE may then also be "
+	  "VVVV:DDDD[:SSSS:TTTT], an ids record.",
 	  OPT_DRY_RUN | OPT_PERSIST },
 	{ "list-devices", cmd_list_devices, "list PCI devices, drivers, groups, overrides",
 	  "list-devices",
@@ -112,8 +113,8 @@ static const struct command commands[] = {
 	  "Turn driverctl's saved overrides (/etc/driverctl.d/pci-ADDRESS) into records in "
 	  "/etc/vfioctl.d. Devices that already have a record are left as they are.",
 	  OPT_DRY_RUN },
-	{ "sriov", cmd_sriov, "create SR-IOV VFs and bind them to VFIO", "sriov DEVICE --numvfs N",
-	  "Create N virtual functions of the SR-IOV device DEVICE without letting host drivers "
+	{ "sriov", cmd_sriov, "create SR-IOV VFs and bind them to VFIO", "sriov DEVICE... --numvfs N",
+	  "Create N virtual functions of each SR-IOV device DEVICE without letting host drivers "
 	  "take them (sriov_drivers_autoprobe is off meanwhile) and bind each to its best VFIO "
 	  "driver (or --driver). --numvfs 0 gives the VFs back and removes them. With --persist "
 	  "the PF's record keeps the count, so apply recreates them at boot.",
@@ -134,7 +135,8 @@ static const struct {
 	bool takes_arg;
 } all_options[] = {
 	{ { "root", KEY_ROOT, "DIR", 0,
-	    "Take every path (sys/, lib/modules/, etc/, run/) under DIR; default /", 0 }, 0, true },
+	    "Take every path (sys/, lib/modules/, etc/, run/, dev/, proc/) under DIR; default /", 0 },
+	  0, true },
 	{ { "kernel", KEY_KERNEL, "RELEASE", 0,
 	    "Module directory release; default the running kernel's, or under --root the only "
 	    "one present", 0 }, 0, true },
@@ -166,7 +168,8 @@ static const struct {
 	{ { "numvfs", KEY_NUMVFS, "N", 0, "How many VFs to have (0 removes them)", 1 },
 	  OPT_NUMVFS, true },
 	{ { "persist", KEY_PERSIST, NULL, 0,
-	    "Also record (bind) or forget (unbind) the choice in /etc/vfioctl.d", 1 },
+	    "Also keep it across reboots in /etc/vfioctl.d: record it (bind; sriov: the VF count) "
+	    "or forget it (unbind)", 1 },
 	  OPT_PERSIST, false },
 };
 
@@ -174,7 +177,7 @@ static const struct {
 	"\vDEVICE is a PCI address DDDD:BB:DD.F (domain of 4 or more hex digits), BB:DD.F for " \
 	"domain 0000, or pci/DDDD:BB:DD.F. Options may stand before or after device names.\n\n" \
 	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input; apply: " \
-	"3 when it bound something, 0 when there was nothing to do."
+	"3 when it bound something (with --dry-run: would bind), 0 when there was nothing to do."
 
 struct parsed {
 	const struct command *cmd;
@@ -322,7 +325,8 @@ static char *top_doc(void)
 					commands[i].args_doc, commands[i].summary);
 	if (len < sizeof(doc))
 		snprintf(doc + len, sizeof(doc) - len,
-			 "\n'vfioctl COMMAND --help' describes a command." EXIT_DOC);
+			 "\n'vfioctl COMMAND --help' describes a command; vfioctl(8) and "
+			 "vfioctl.d(5) say more." EXIT_DOC);
 	return doc;
 }
 
