@@ -15,16 +15,6 @@
 #include "owner.h"
 #include "print.h"
 
-static bool digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 int cmd_owner(struct vctx *ctx, const struct cmd_args *a)
 {
 	char (*addrs)[PCI_ADDR_MAX] = NULL, spec[64] = "", found[PCI_ADDR_MAX] = "";
@@ -44,7 +34,7 @@ int cmd_owner(struct vctx *ctx, const struct cmd_args *a)
 		node += 10;
 	if (!strncmp(node, "devices/", 8))
 		node += 8;
-	if (!strncmp(node, "vfio", 4) && digits(node + 4)) {
+	if (!strncmp(node, "vfio", 4) && all_digits(node + 4)) {
 		/* an iommufd cdev: its device is the PCI device of vfio-dev/vfioX */
 		char path[PATH_MAX];
 
@@ -57,7 +47,7 @@ int cmd_owner(struct vctx *ctx, const struct cmd_args *a)
 	} else {
 		const char *num = strncmp(node, "noiommu-", 8) ? node : node + 8;
 
-		if (!digits(num) || strlen(num) > 9) {
+		if (!all_digits(num) || strlen(num) > 9) {
 			char shown[48];
 
 			out_error(NULL, 0, "'%s': not a VFIO node", printable(a->names[0], shown,

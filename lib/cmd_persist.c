@@ -108,6 +108,18 @@ static int each_match(struct vctx *ctx, const struct record *r,
 	return err;
 }
 
+/* records_load, its failure reported (a bad file is only a warning in it). */
+static int load_records(struct vctx *ctx, struct records *rs)
+{
+	int err = records_load(ctx, rs);
+
+	if (err) {
+		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+	return err;
+}
+
 static void update_modprobe_conf(struct vctx *ctx, bool dry_run)
 {
 	char path[PATH_MAX];
@@ -172,10 +184,8 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 	err = parse_targets(ctx, a, !off, &v);
 	if (err)
 		return err;
-	err = records_load(ctx, &rs);
+	err = load_records(ctx, &rs);
 	if (err) {
-		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
-		ctx_fail(ctx, EXIT_FAILED);
 		free(v);
 		return err;
 	}
@@ -234,10 +244,8 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 	err = parse_targets(ctx, a, false, &v);
 	if (err)
 		return err;
-	err = records_load(ctx, &rs);
+	err = load_records(ctx, &rs);
 	if (err) {
-		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
-		ctx_fail(ctx, EXIT_FAILED);
 		free(v);
 		return err;
 	}
@@ -331,10 +339,8 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 		}
 		return err;
 	}
-	err = records_load(ctx, &rs);
+	err = load_records(ctx, &rs);
 	if (err) {
-		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
-		ctx_fail(ctx, EXIT_FAILED);
 		free(addrs);
 		return err;
 	}
@@ -471,12 +477,9 @@ int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
 	int err;
 
 	(void)a;
-	err = records_load(ctx, &rs);
-	if (err) {
-		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
-		ctx_fail(ctx, EXIT_FAILED);
+	err = load_records(ctx, &rs);
+	if (err)
 		return err;
-	}
 	out_open_array(NULL);
 	out_text("%-20s %-20s %-14s %s\n", "MATCH", "DRIVER", "DEVICES", "RECORD");
 	for (i = 0; i < rs.n; i++) {
@@ -535,13 +538,11 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 		ctx_fail(ctx, EXIT_FAILED);
 		return -errno;
 	}
-	err = records_load(ctx, &rs);
+	err = load_records(ctx, &rs);
 	if (err) {
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
-		out_error(NULL, err, "cannot read %s/etc/vfioctl.d", ctx->root);
-		ctx_fail(ctx, EXIT_FAILED);
 		return err;
 	}
 	out_open_array(NULL);

@@ -16,16 +16,6 @@
 #include "persist.h"
 #include "util.h"
 
-static bool numeric(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 static bool valid_account(const char *s)
 {
 	size_t i, len = strlen(s);
@@ -108,7 +98,7 @@ int owner_parse(struct vctx *ctx, const char *spec, uid_t *uid, gid_t *gid)
 		*group++ = '\0';
 	if (!valid_account(user) || (group && !valid_account(group)))
 		return -EINVAL;
-	if (numeric(user)) {
+	if (all_digits(user)) {
 		u = (unsigned)strtoul(user, NULL, 10);
 	} else {
 		err = lookup(ctx, true, user, &u, &primary);
@@ -116,7 +106,7 @@ int owner_parse(struct vctx *ctx, const char *spec, uid_t *uid, gid_t *gid)
 			return err;
 		have_primary = true;
 	}
-	if (group && numeric(group)) {
+	if (group && all_digits(group)) {
 		g = (unsigned)strtoul(group, NULL, 10);
 	} else if (group) {
 		err = lookup(ctx, false, group, &g, &primary);

@@ -43,6 +43,9 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 int mkdir_p(const char *path, mode_t mode);
 
 bool path_exists(const char *path);
+
+/* Non-empty and nothing but decimal digits. */
+bool all_digits(const char *s);
 bool is_dir(const char *path);
 
 /* Replace '-' by '_' as kmod does for module names. */

@@ -5,50 +5,26 @@
 # Same fake root as test/completion-bash.bats.
 
 load lib/common
+load lib/completion
 
 setup_file() {
-	fixture_setup_file
-	R=$BATS_FILE_TMPDIR/root
-	cp -dR --preserve=mode,timestamps "$FIXTURE_PRISTINE" "$R"
-	mkdir -p "$R/etc/vfioctl.d" "$R/dev/vfio/devices"
-	printf '%s\n' 'device = 0000:00:0a.0' 'driver = auto' >"$R/etc/vfioctl.d/pci-0000:00:0a.0.conf"
-	printf '%s\n' '# the fleet' '  ids = 8086:10d3   # every 82574L' >"$R/etc/vfioctl.d/fleet.conf"
-	printf '%s\n' 'device = 0000:00:0c.0' >"$R/etc/vfioctl.d/.pci-0000:00:0c.0.conf.Ab12Cd"
-	printf '%s\n' 'device = 0000:00:0b.0' >"$R/etc/vfioctl.d/notes.txt"
-	touch "$R/dev/vfio/vfio" "$R/dev/vfio/3" "$R/dev/vfio/noiommu-7" "$R/dev/vfio/devices/vfio0"
-	printf '%s\n' root:x:0:0::/root:/bin/sh alice:x:1000:1000::/home/alice:/bin/sh \
-		albert:x:1001:1001::/home/albert:/bin/sh >"$R/etc/passwd"
-	printf '%s\n' root:x:0: alice:x:1000: kvm:x:104:alice >"$R/etc/group"
-	echo 8 >"$R/sys/bus/pci/devices/0000:00:02.0/sriov_totalvfs"
-	R2=$BATS_FILE_TMPDIR/other
-	mkdir -p "$R2/sys/bus/pci/devices/0000:aa:00.0" "$R2/sys/bus/pci/drivers/other-drv"
-	export R R2
+	completion_root_setup
 }
 
 # fc LINE...: complete each LINE; F[i] is what LINE i offers (the
 # candidates, without their descriptions), sorted.
 fc() {
-	local out cur='' l
+	local out
 	# shellcheck disable=SC2016
 	out=$(fish --no-config -c 'source $argv[1]
 		for line in $argv[2..]
 			complete -C $line | string replace -r "\t.*" "" | LC_ALL=C sort -u
 			echo \x1e
 		end' "$FIXTURE_TOP/completions/vfioctl.fish" "$@") || return
-	F=()
-	while IFS= read -r l; do
-		if [[ $l == $'\x1e' ]]; then
-			F+=("$cur")
-			cur=''
-		else
-			cur+=${cur:+$'\n'}$l
-		fi
-	done <<<"$out"
+	split_offers F <<<"$out"
 	[ "${#F[@]}" -eq $# ]
 }
 
-lines() { printf '%s\n' "$@" | LC_ALL=C sort; }
-devices() { (cd "$1/sys/bus/pci/devices" && printf '%s\n' *) | LC_ALL=C sort; }
 
 @test "commands at the command word, after global options too" {
 	fc "vfioctl " "vfioctl --root $R -j --kernel $KREL list-"

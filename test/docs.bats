@@ -12,6 +12,7 @@
 # test command is .ci/run's.
 
 load lib/common
+load lib/completion
 
 SOURCES=(help man bash zsh fish)
 
@@ -118,26 +119,7 @@ bash_offers() {
 
 # zsh on a pseudo-terminal, as in test/completion-zsh.bats
 zsh_offers() {
-	cat >"$D/zcomp.zsh" <<'EOF'
-zmodload zsh/zpty || exit 2
-dir=$1
-shift
-out=$TMPDIR/zcomp.out
-: >| $out
-zpty z zsh -f -i
-zpty -w z "PS1= RPROMPT=; bindkey -e; unsetopt autolist beep; LISTMAX=100000; ZC_OUT=${(q)out}; fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D"
-zpty -w z 'compadd() { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi; local -a __h; builtin compadd -A __h "$@"; (( $#__h )) && print -rl -- ${(Q)__h} >> $ZC_OUT; builtin compadd "$@"; }'
-zpty -w z '_zc() { zle complete-word; print -n "\x01ZCDONE\x02"; BUFFER=; }; zle -N _zc; bindkey "^I" _zc; print "\x01ZCREADY\x02"'
-zpty -r z junk $'*\x01ZCREADY\x02*' || exit 3
-for line; do
-	zpty -w -n z "$line"$'\t'
-	zpty -r z junk $'*\x01ZCDONE\x02*' || exit 4
-	[[ -s $out ]] && cat $out
-	print $'\x1e'
-	: >| $out
-done
-zpty -d z
-EOF
+	zsh_driver_write "$D/zcomp.zsh"
 	TMPDIR=$D timeout 60 zsh -f "$D/zcomp.zsh" "$FIXTURE_TOP/completions" "$@"
 }
 

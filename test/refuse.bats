@@ -13,10 +13,6 @@ setup() {
 	TRACE=$BATS_TEST_TMPDIR/writes
 }
 
-traced() {
-	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "$VFIOCTL" --root "$ROOT" "$@"
-	grep -F "$ROOT/sys/" "$TRACE.raw" | sed "s|$ROOT||" > "$TRACE" || true
-}
 
 # refused DEV REASON: bind exits 1 naming the reason, writes nothing
 refused() {

@@ -14,10 +14,6 @@ setup() {
 	printf 'root:x:0:\nalice:x:1000:\nkvm:x:992:alice\n' > "$ROOT/etc/group"
 }
 
-traced() {
-	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "$VFIOCTL" --root "$ROOT" "$@"
-	grep -F "$ROOT/sys/" "$TRACE.raw" | sed "s|$ROOT||" > "$TRACE" || true
-}
 
 no_iommu() {	# the kernel runs without an IOMMU: no groups at all
 	rm -f "$ROOT"/sys/bus/pci/devices/*/iommu_group

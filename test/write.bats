@@ -15,12 +15,6 @@ setup() {
 	TRACE=$BATS_TEST_TMPDIR/writes
 }
 
-# traced ARGS...: run vfioctl under strace; $TRACE gets "PATH<TAB>VALUE" per
-# write below $ROOT/sys, with $ROOT cut off
-traced() {
-	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "$VFIOCTL" --root "$ROOT" "$@"
-	grep -F "$ROOT/sys/" "$TRACE.raw" | sed "s|$ROOT||" > "$TRACE" || true
-}
 
 @test "bind writes in the kernel's order: override, unbind, drivers_probe; then rolls back" {
 	traced bind 0000:00:04.0

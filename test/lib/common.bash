@@ -103,3 +103,13 @@ fixture_tree_manifest() {
 fixture_tree_hash() {
 	fixture_tree_manifest "$1" | sha256sum | cut -d' ' -f1
 }
+
+# traced ARGS...: run "$VFIOCTL" --root "$ROOT" ARGS under strace (bats'
+# run); $TRACE gets one "PATH<TAB>VALUE" line per write below $ROOT/sys, in
+# order, with $ROOT cut off, and $TRACE.raw every write. What a program
+# really wrote, not what it says it did.
+traced() {
+	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "${VFIOCTL:-$FIXTURE_TOP/vfioctl}" \
+		--root "$ROOT" "$@"
+	grep -F "$ROOT/sys/" "$TRACE.raw" | sed "s|$ROOT||" > "$TRACE" || true
+}
