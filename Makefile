@@ -128,13 +128,13 @@ deps:
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
 
-check: vfioctl $(B)/vfio-user kernel man
+check: all $(B)/vfio-user kernel
 	test/run
 
-check-host: vfioctl man
+check-host: all
 	test/run test/*.bats
 
-check-vm: vfioctl $(B)/vfio-user kernel
+check-vm: all $(B)/vfio-user kernel
 	test/run test/vm/*.bats
 
 # The main job, in the bundled VM: no device of this machine is touched.

@@ -13,8 +13,11 @@ setup_file() {
 	mkdir -p "$S/build"
 	mkdir -p "$S/test/lib"
 	cp -a "$FIXTURE_TOP/test/lib/kernel-release" "$S/test/lib/"
-	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib boot man completions "$S/") &&
-		(cd "$FIXTURE_TOP/build" && cp -a obj sbindir boot man "$S/build/" 2>/dev/null)
+	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib boot man completions "$S/")
+	# what is built already, so the copy does not rebuild it
+	for b in obj sbindir boot man; do
+		[ ! -e "$FIXTURE_TOP/build/$b" ] || cp -a "$FIXTURE_TOP/build/$b" "$S/build/"
+	done
 	[ -x "$FIXTURE_TOP/vfioctl" ] && cp -a "$FIXTURE_TOP/vfioctl" "$S/"
 	export S
 }
