@@ -64,7 +64,7 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00
 		echo service=\$(systemctl show -p Result --value vfioctl.service)
 		echo edu-node=\$(stat -c %U /dev/vfio/\$(basename \$(readlink /sys/bus/pci/devices/$EDU/iommu_group)))
 		dmesg | grep 'really_probe: probing driver e1000e'
-		dmesg | grep 'really_probe: probing driver nvme'
+		dmesg | grep -E 'really_probe: bound device .* to driver nvme|nvme: probe of'
 		dmesg | grep -c 'really_probe: probing driver' | sed 's/^/probes=/'"
 	assert_success
 	assert_line "driver $E1000E vfio-pci"
@@ -76,12 +76,15 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00
 	assert_line "driver $BR_E1000E e1000e"
 	# and never the recorded one
 	refute_line --partial "probing driver e1000e with device $E1000E"
-	# the VFs were made again at boot, and nvme never probed them
+	# the VFs were made again at boot, and nvme never had them: the PCI core
+	# turned its match away (autoprobe off, no override yet: "rejects
+	# match", before nvme's probe runs) and nothing bound them to nvme
 	assert_line "driver 0000:02:00.1 vfio-pci"
 	assert_line "driver 0000:02:00.2 vfio-pci"
-	assert_line --partial "probing driver nvme with device $NVME"
-	refute_line --partial "probing driver nvme with device 0000:02:00.1"
-	refute_line --partial "probing driver nvme with device 0000:02:00.2"
+	assert_line --partial "bound device $NVME to driver nvme"
+	assert_line --regexp "nvme: probe of 0000:02:00\.1 rejects match -19"
+	refute_line --partial "bound device 0000:02:00.1 to driver nvme"
+	refute_line --partial "bound device 0000:02:00.2 to driver nvme"
 	# and the edu's node is nobody's
 	assert_line edu-node=nobody
 }
@@ -105,7 +108,7 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00
 
 @test "boot 3: after the reboot the e1000e is back on e1000e, the edu on nothing" {
 	run boot sh -c "$DRIVERS; cat /sys/bus/pci/devices/$E1000E/driver_override; dmesg | grep 'probing driver e1000e'
-		test -e /sys/bus/pci/devices/0000:02:00.1 && echo vf-present"
+		if test -e /sys/bus/pci/devices/0000:02:00.1; then echo vf-present; fi"
 	assert_success
 	assert_line "driver $E1000E e1000e"
 	assert_line "driver $EDU none"
