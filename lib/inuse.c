@@ -384,15 +384,19 @@ struct blks {
 	size_t n;
 };
 
-/* Every block device (disks and partitions) below the PCI device. */
-static int find_blocks(struct vctx *ctx, const struct pcidev *d, struct blks *b)
+/*
+ * Call fn for every entry of ROOT/sys/class/CLASS whose device lies below d,
+ * at any depth (one realpath per entry, whatever the depth), with its name
+ * and resolved path. A non-zero return from fn stops the walk.
+ */
+static int each_below(struct vctx *ctx, const char *class, const struct pcidev *d,
+		      int (*fn)(void *arg, const char *name, const char *real), void *arg)
 {
 	char dir[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
 	struct dirent **list;
-	struct blk *v;
 	int i, n, err;
 
-	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/block");
+	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/%s", class);
 	if (!err)
 		err = list_dir(dir, &list, &n);
 	if (err)
@@ -402,20 +406,34 @@ static int find_blocks(struct vctx *ctx, const struct pcidev *d, struct blks *b)
 		    strlen(list[i]->d_name) >= USE_NAME_MAX ||
 		    !realpath(path, real) || !under(real, d->realpath))
 			continue;
-		v = realloc(b->v, (b->n + 1) * sizeof(*v));
-		if (!v) {
-			err = -ENOMEM;
-			break;
-		}
-		b->v = v;
-		v = &b->v[b->n++];
-		memset(v, 0, sizeof(*v));
-		strcpy(v->name, list[i]->d_name);
-		if (xsnprintf(path, sizeof(path), "%s/dev", real) == 0)
-			v->known = read_devnum(path, &v->dev) == 0;
+		err = fn(arg, list[i]->d_name, real);
 	}
 	free_list(list, n);
 	return err;
+}
+
+static int add_block(void *arg, const char *name, const char *real)
+{
+	struct blks *b = arg;
+	char path[PATH_MAX];
+	struct blk *v;
+
+	v = realloc(b->v, (b->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	b->v = v;
+	v = &b->v[b->n++];
+	memset(v, 0, sizeof(*v));
+	strcpy(v->name, name);
+	if (xsnprintf(path, sizeof(path), "%s/dev", real) == 0)
+		v->known = read_devnum(path, &v->dev) == 0;
+	return 0;
+}
+
+/* Every block device (disks and partitions) below the PCI device. */
+static int find_blocks(struct vctx *ctx, const struct pcidev *d, struct blks *b)
+{
+	return each_below(ctx, "block", d, add_block, b);
 }
 
 static struct blk *blk_by_dev(struct blks *b, dev_t dev)
@@ -846,40 +864,37 @@ static int iface_use(struct vctx *ctx, const char *ifname, const char *dir,
 	return add_sb(u, USE_NET, ifname, &s);
 }
 
+struct net_walk {
+	struct vctx *ctx;
+	struct uses *u;
+	struct ifaddrs *ifa;
+	bool have_ifa;
+};
+
+static int add_iface(void *arg, const char *name, const char *real)
+{
+	struct net_walk *w = arg;
+
+	if (w->ctx->live && !w->have_ifa) {
+		if (getifaddrs(&w->ifa) < 0)
+			return -errno;
+		w->have_ifa = true;
+	}
+	return iface_use(w->ctx, name, real, w->ifa, w->u);
+}
+
 /*
  * Interfaces below the device: PF and VF netdevs, switchdev representors,
  * virtio's (ADDR/virtioN/net/IFACE); class/net lists them all.
  */
 static int net_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 {
-	char dir[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
-	struct ifaddrs *ifa = NULL;
-	bool have_ifa = false;
-	struct dirent **list;
-	int i, n, err;
+	struct net_walk w = { .ctx = ctx, .u = u };
+	int err;
 
-	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/net");
-	if (!err)
-		err = list_dir(dir, &list, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n && !err; i++) {
-		if (xsnprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) ||
-		    strlen(list[i]->d_name) >= USE_NAME_MAX ||
-		    !realpath(path, real) || !under(real, d->realpath))
-			continue;
-		if (ctx->live && !have_ifa) {
-			if (getifaddrs(&ifa) < 0) {
-				err = -errno;
-				break;
-			}
-			have_ifa = true;
-		}
-		err = iface_use(ctx, list[i]->d_name, real, ifa, u);
-	}
-	if (ifa)
-		freeifaddrs(ifa);
-	free_list(list, n);
+	err = each_below(ctx, "net", d, add_iface, &w);
+	if (w.ifa)
+		freeifaddrs(w.ifa);
 	return err;
 }
 
