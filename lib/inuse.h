@@ -19,6 +19,7 @@ enum use_kind {
 	USE_HOLDER,	/* dm, md, LVM, bcache... built on a block device */
 	USE_ROOT,	/* the root file system is on it, through any stack */
 	USE_CONSOLE,	/* boot VGA, a framebuffer, a serial console */
+	USE_VFIO,	/* a process holds it through VFIO (a VM, a userspace driver) */
 };
 
 #define USE_WHAT_MAX 160
@@ -27,7 +28,7 @@ enum use_kind {
 struct use {
 	enum use_kind kind;
 	char what[USE_WHAT_MAX];	/* one line for humans */
-	char name[USE_NAME_MAX];	/* interface, block device, fbN, ttyS4, boot_vga */
+	char name[USE_NAME_MAX];	/* interface, block device, fbN, ttyS4, boot_vga; pid */
 };
 
 struct uses {
@@ -39,7 +40,9 @@ struct uses {
  * Every use of the device d and of everything below it in sysfs (a VMD
  * controller's NVMe drives, a bridge's devices): root file system first,
  * then per block device its mounts, swap and holders, then network
- * interfaces, then consoles. u->n == 0: nothing found. Everything is read
+ * interfaces, then consoles. A device on a VFIO driver has none of those;
+ * its uses are the processes holding it open through VFIO, which the
+ * kernel makes an unbind wait for. u->n == 0: nothing found. Everything is read
  * under ctx's root; a file that does not exist there means "nothing of
  * that kind", except on the running system when neither
  * /proc/self/mountinfo nor /proc/mounts can be read (-ENOENT: without
@@ -49,7 +52,7 @@ struct uses {
 int device_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u);
 void uses_free(struct uses *u);
 
-/* "net", "mount", "swap", "holder", "root", "console": JSON values. */
+/* "net", "mount", "swap", "holder", "root", "console", "vfio": JSON values. */
 const char *use_kind_name(enum use_kind k);
 
 #endif

@@ -13,7 +13,7 @@ setup_file() {
 	# The probe: the library objects from the Makefile's own rule (same
 	# flags, up to date), its main() with the Makefile's CFLAGS (warnings
 	# included) and -Werror.
-	local objs=(inuse ctx util pcidev log print names) flags libs
+	local objs=(inuse module kindex alias ctx util pcidev log print names) flags libs
 	objs=("${objs[@]/#/build/obj/lib/}")
 	objs=("${objs[@]/%/.o}")
 	(
@@ -431,6 +431,57 @@ vmd_nvme=10000:01:00.0
 	assert_output ""
 }
 
+# --- VFIO users ----------------------------------------------------------
+
+vfio_dev=0000:00:0c.0	# on vfio-pci, IOMMU group 12
+syspath=/sys/devices/pci0000:00/0000:00:0c.0
+
+@test "vfio: a 6.1 device fd next to the device's group node is a holder, named by pid and comm" {
+	fixture_vfio_holder "$ROOT" 4242 qemu-system-x86 3:/dev/vfio/vfio 4:/dev/vfio/12 5:vfio-device
+	run uses $vfio_dev
+	assert_success
+	assert_output "$vfio_dev vfio 4242: pid 4242 (qemu-system-x86) holds it open through VFIO (a device fd and its group's node)"
+}
+
+@test "vfio: a group node alone, or a device fd of another group, holds nothing" {
+	fixture_vfio_holder "$ROOT" 100 dpdk-testpmd 3:/dev/vfio/12
+	fixture_vfio_holder "$ROOT" 101 qemu-system-x86 3:/dev/vfio/10 4:vfio-device
+	run uses $vfio_dev
+	assert_success
+	assert_output ""
+	# the other process does hold group 10's device
+	run uses 0000:00:0a.0
+	assert_output "0000:00:0a.0 vfio 101: pid 101 (qemu-system-x86) holds it open through VFIO (a device fd and its group's node)"
+}
+
+@test "vfio: a 6.18 device fd says which device it is, group node or not" {
+	fixture_vfio_holder "$ROOT" 7 cloud-hypervisor 3:vfio-device=$syspath
+	fixture_vfio_holder "$ROOT" 8 qemu-system-x86 3:/dev/vfio/12 4:vfio-device=/sys/devices/pci0000:00/0000:00:0a.0
+	run uses $vfio_dev
+	assert_success
+	assert_output "$vfio_dev vfio 7: pid 7 (cloud-hypervisor) holds it open through VFIO"
+}
+
+@test "vfio: the device's iommufd cdev open is a holder; another device's is not" {
+	mkdir -p "$ROOT$syspath/vfio-dev/vfio3"
+	fixture_vfio_holder "$ROOT" 9 qemu-system-x86 3:/dev/iommu 4:/dev/vfio/devices/vfio3
+	fixture_vfio_holder "$ROOT" 10 qemu-system-x86 3:/dev/iommu 4:/dev/vfio/devices/vfio4
+	run uses $vfio_dev
+	assert_output "$vfio_dev vfio 9: pid 9 (qemu-system-x86) holds it open through VFIO"
+}
+
+@test "vfio: only a device on a VFIO driver has holders; no proc means none" {
+	# e1000e's group 4 open with a device fd: not VFIO's device, not looked for
+	fixture_vfio_holder "$ROOT" 11 qemu-system-x86 3:/dev/vfio/4 4:vfio-device
+	run uses 0000:00:04.0 $vfio_dev
+	assert_success
+	assert_output ""
+	rm -r "$ROOT/proc"
+	run uses $vfio_dev
+	assert_success
+	assert_output ""
+}
+
 # --- the fixture's procfs against this machine's ------------------------
 
 @test "fixture procfs files have this machine's headers and field shapes" {
@@ -455,6 +506,10 @@ vmd_nvme=10000:01:00.0
 		# ...and so do the fixture's
 		grep -Evq "$re" "$ROOT/proc/$f" && fail "fixture proc/$f: $(grep -Ev "$re" "$ROOT/proc/$f")"
 	done
+	# fdinfo starts as this machine's does (fs/proc/fd.c)
+	fixture_vfio_holder "$ROOT" 1 init 0:vfio-device
+	assert_equal "$(cut -d: -f1 "$ROOT/proc/1/fdinfo/0" | head -n 4)" \
+		"$(cut -d: -f1 /proc/self/fdinfo/0 | head -n 4)"
 	# route lines are padded to 127 columns, as the kernel pads them
 	while IFS= read -r f; do [ ${#f} -eq 127 ] || fail "route line of ${#f} characters"; done \
 		<"$ROOT/proc/net/route"
