@@ -76,8 +76,9 @@ static const struct command commands[] = {
 	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
 	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice. "
 	  "With --persist, also forget the record in /etc/vfioctl.d; a DEVICE may then also be "
-	  "VVVV:DDDD[:SSSS:TTTT], an ids record.",
-	  OPT_DRY_RUN | OPT_PERSIST },
+	  "VVVV:DDDD[:SSSS:TTTT], an ids record. A device a process holds open through VFIO "
+	  "(a VM) is refused: the kernel would wait for it to let go; --force waits.",
+	  OPT_DRY_RUN | OPT_PERSIST | OPT_FORCE },
 	{ "list-devices", cmd_list_devices, "list PCI devices, drivers, groups, overrides",
 	  "list-devices",
 	  "List every PCI device: address, IDs, class, driver, IOMMU group, driver_override, "
@@ -160,8 +161,8 @@ static const struct {
 	    "Give USER the device's VFIO nodes (/dev/vfio/N, /dev/vfio/devices/vfioX)", 1 },
 	  OPT_OWNER, true },
 	{ { "force", KEY_FORCE, NULL, 0,
-	    "Take a device the host is using (network up, mounted, swap, console, root disk), "
-	    "and say what was overridden", 1 }, OPT_FORCE, false },
+	    "Take a device the host is using (network up, mounted, swap, console, root disk) or "
+	    "one a process holds through VFIO, and say what was overridden", 1 }, OPT_FORCE, false },
 	{ { "sriov-only", KEY_SRIOV_ONLY, NULL, 0,
 	    "Only make the VFs records ask for, bind nothing else (udev runs this when a driver "
 	    "binds a PF)", 1 }, OPT_SRIOV_ONLY, false },

@@ -21,7 +21,7 @@ _vfioctl_options()	# [COMMAND]: the global options, and COMMAND's
 		--root --kernel
 	case $1 in
 	bind) printf '%s\n' -d --driver -n --dry-run --persist --group --noiommu --owner --force ;;
-	unbind) printf '%s\n' -n --dry-run --persist ;;
+	unbind) printf '%s\n' -n --dry-run --persist --force ;;
 	list-devices) printf '%s\n' --vfio ;;
 	apply) printf '%s\n' -n --dry-run --force --sriov-only ;;
 	import-driverctl) printf '%s\n' -n --dry-run ;;

@@ -217,7 +217,7 @@ complete -c vfioctl -n '__vfioctl_using list-devices' -l vfio -d 'Only devices o
 complete -c vfioctl -n '__vfioctl_using bind' -l group -d 'Bind the whole IOMMU group, all or nothing'
 complete -c vfioctl -n '__vfioctl_using bind sriov' -l noiommu -d "Use VFIO's no-IOMMU mode (UNSAFE)"
 complete -c vfioctl -n '__vfioctl_using bind sriov' -l owner -x -a '(__vfioctl_owners)' -d "Give USER the device's VFIO nodes"
-complete -c vfioctl -n '__vfioctl_using bind sriov apply' -l force -d 'Take a device the host is using'
+complete -c vfioctl -n '__vfioctl_using bind unbind sriov apply' -l force -d 'Take a device in use'
 complete -c vfioctl -n '__vfioctl_using sriov' -l numvfs -x -d 'How many VFs to have (0 removes them)'
 complete -c vfioctl -n '__vfioctl_using apply' -l sriov-only -d 'Only make the VFs records ask for'
 complete -c vfioctl -n '__vfioctl_using bind unbind sriov' -l persist -d 'Also record (or forget) in /etc/vfioctl.d'

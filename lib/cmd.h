@@ -90,9 +90,10 @@ struct bind_req {
 };
 
 /*
- * Before a device leaves a host driver: what the host uses it for (network
- * up, mounted, swap, holders, console, root disk). Refused (reported, exit
- * status 1, -EBUSY) unless force, which reports what it overrode.
+ * Before a device leaves its driver: what the host uses it for (network
+ * up, mounted, swap, holders, console, root disk), or on a VFIO driver the
+ * processes holding it open. Refused (reported, exit status 1, -EBUSY)
+ * unless force, which reports what it overrode.
  */
 int check_in_use(struct vctx *ctx, const struct pcidev *d, bool force);
 
@@ -105,7 +106,7 @@ enum bind_status { BIND_FAILED, BIND_UNCHANGED, BIND_BOUND, BIND_PLANNED };
 int bind_device(struct vctx *ctx, const struct bind_req *req);
 
 /* Give one device back, as unbind does; a bind_status. */
-int unbind_device(struct vctx *ctx, const char *addr, bool dry_run);
+int unbind_device(struct vctx *ctx, const char *addr, bool dry_run, bool force);
 
 /* One PF's VFs, for sriov and apply (cmd_sriov.c). */
 struct sriov_req {

@@ -166,8 +166,8 @@ int check_in_use(struct vctx *ctx, const struct pcidev *d, bool force)
 	size_t i;
 	int err;
 
-	/* no host driver, or already VFIO's: nothing of the host's runs on it */
-	if (!d->driver[0] || driver_is_vfio(ctx, d->driver) == 1)
+	/* no driver: nothing runs on it; on a VFIO driver: what holds it open */
+	if (!d->driver[0])
 		return 0;
 	err = device_uses(ctx, d, &u);
 	if (err) {
@@ -456,7 +456,7 @@ int cmd_bind(struct vctx *ctx, const struct cmd_args *a)
 	return each_device(ctx, a, "bind", bind_one);
 }
 
-int unbind_device(struct vctx *ctx, const char *addr, bool dry_run)
+int unbind_device(struct vctx *ctx, const char *addr, bool dry_run, bool force)
 {
 	int status = BIND_FAILED;
 	struct prev_state prev;
@@ -499,6 +499,8 @@ int unbind_device(struct vctx *ctx, const char *addr, bool dry_run)
 			warn("%s: cannot load %s for %s: %s; the kernel will choose", addr, prev.module,
 			     prev.driver, strerror(-err));
 	}
+	if (vfio && check_in_use(ctx, &d, force))
+		goto out;
 	if (!vfio) {
 		/* only an override is pending: clearing it gives the device back */
 		memset(&prev, 0, sizeof(prev));
@@ -565,7 +567,7 @@ out:
 
 static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
 {
-	unbind_device(ctx, addr, a->dry_run);
+	unbind_device(ctx, addr, a->dry_run, a->force);
 }
 
 int cmd_unbind(struct vctx *ctx, const struct cmd_args *a)

@@ -155,7 +155,7 @@ static int unbind_match(struct vctx *ctx, const char *addr, void *arg)
 {
 	struct persist_run *pr = arg;
 
-	if (unbind_device(ctx, addr, pr->a->dry_run) == BIND_FAILED)
+	if (unbind_device(ctx, addr, pr->a->dry_run, pr->a->force) == BIND_FAILED)
 		pr->failed++;
 	return 0;
 }

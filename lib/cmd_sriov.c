@@ -71,21 +71,42 @@ static int vf_list(const struct pcidev *d, char (**vfs)[PCI_ADDR_MAX], size_t *n
 	return 0;
 }
 
-static void give_back_vfs(struct vctx *ctx, const struct pcidev *pf, bool dry_run)
+/*
+ * Every VF on a VFIO driver back to the kernel's choice. First all are
+ * checked for holders (a VM): removing a held VF would block until the VM
+ * lets go, so when one is held none is touched (-EBUSY).
+ */
+static int give_back_vfs(struct vctx *ctx, const struct pcidev *pf, bool force)
 {
 	char (*vfs)[PCI_ADDR_MAX] = NULL;
 	size_t i, n = 0;
+	int pass, err = 0;
 
 	if (vf_list(pf, &vfs, &n))
-		return;
-	for (i = 0; i < n; i++) {
-		struct pcidev vf;
+		return 0;
+	for (pass = 0; pass < 2 && !err; pass++) {
+		out_open_array(pass == 0 ? "checked" : "given_back");
+		for (i = 0; i < n; i++) {
+			struct pcidev vf;
 
-		if (pcidev_load(ctx, vfs[i], &vf) == 0 && vf.driver[0] &&
-		    driver_is_vfio(ctx, vf.driver) == 1)
-			unbind_device(ctx, vf.addr, dry_run);
+			if (pcidev_load(ctx, vfs[i], &vf) || !vf.driver[0] ||
+			    driver_is_vfio(ctx, vf.driver) != 1)
+				continue;
+			if (pass == 1) {
+				if (unbind_device(ctx, vf.addr, false, force) == BIND_FAILED)
+					err = -EIO;
+				continue;
+			}
+			out_open_object(NULL);
+			out_str(OUT_JSON, "device", NULL, vf.addr);
+			if (check_in_use(ctx, &vf, force))
+				err = -EBUSY;
+			out_close_object();
+		}
+		out_close_array();
 	}
 	free(vfs);
+	return err;
 }
 
 int sriov_set(struct vctx *ctx, const struct sriov_req *r)
@@ -146,7 +167,12 @@ int sriov_set(struct vctx *ctx, const struct sriov_req *r)
 	}
 	if (cur && cur != r->numvfs) {
 		/* the kernel changes the count only through 0 */
-		give_back_vfs(ctx, &pf, false);
+		err = give_back_vfs(ctx, &pf, r->force);
+		if (err) {
+			/* removing a VF a VM holds would block until the VM lets go */
+			out_error(pf.addr, err, "a VF could not be given back; its %d VFs are kept", cur);
+			goto fail;
+		}
 		err = write_pf(&pf, "sriov_numvfs", 0);
 		if (err) {
 			out_error(pf.addr, err, "cannot remove its %d VFs", cur);

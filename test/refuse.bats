@@ -99,3 +99,39 @@ refused() {
 	assert_success
 	refute_output --partial "in use"
 }
+
+# --- a device a process holds through VFIO ------------------------------
+
+@test "unbind: a device a VM holds through VFIO is refused, naming the process; --force goes on" {
+	fixture_vfio_holder "$ROOT" 4242 qemu-system-x86 3:/dev/vfio/12 4:vfio-device
+	local before
+	before=$(fixture_tree_hash "$ROOT")
+	traced unbind 0000:00:0c.0
+	assert_failure 1
+	assert_output --partial "vfioctl: 0000:00:0c.0: in use: pid 4242 (qemu-system-x86) holds it open through VFIO"
+	assert_output --partial -- "--force takes it anyway"
+	[ ! -s "$TRACE" ] || fail "wrote: $(cat "$TRACE")"
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json unbind 0000:00:0c.0
+	assert_failure 1
+	assert_equal "$(jq -c '.[0].in_use' <<<"$output")" \
+		'[{"kind":"vfio","name":"4242","what":"pid 4242 (qemu-system-x86) holds it open through VFIO (a device fd and its group'"'"'s node)"}]'
+
+	traced unbind --force 0000:00:0c.0
+	assert_output --partial "warning: 0000:00:0c.0: in use, taken anyway (--force): pid 4242"
+	assert_equal "$(head -n 1 "$TRACE")" "$(printf '%s\t%s' /sys/bus/pci/devices/0000:00:0c.0/driver_override '\n')"
+}
+
+@test "bind: moving a held device from vfio-pci to a variant is refused too" {
+	fixture_vfio_holder "$ROOT" 77 qemu-system-x86 3:vfio-device=/sys/devices/pci0000:00/0000:00:0c.0
+	traced bind --driver vfxt_nvme_vfio_pci 0000:00:0c.0
+	assert_failure 1
+	assert_output --partial "vfioctl: 0000:00:0c.0: in use: pid 77 (qemu-system-x86) holds it open through VFIO"
+	[ ! -s "$TRACE" ] || fail "wrote: $(cat "$TRACE")"
+	# show and list-devices say so
+	run "$VFIOCTL" --root "$ROOT" show 0000:00:0c.0
+	assert_line "   in use:   vfio 77: pid 77 (qemu-system-x86) holds it open through VFIO"
+	run "$VFIOCTL" --root "$ROOT" --json list-devices
+	assert_equal "$(jq -c '.[] | select(.device == "0000:00:0c.0") | .in_use' <<<"$output")" '["vfio"]'
+}

@@ -62,10 +62,11 @@ static void die(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fputs("usage: vfio-user [--region-dump] BDF\n"
+	fputs("usage: vfio-user [--region-dump] [--hold] BDF\n"
 	      "Open a PCI device through VFIO (type1 container) and print\n"
 	      "what it shows as key=value lines. Exit 3 if the IOMMU group\n"
-	      "is not viable.\n",
+	      "is not viable. --hold: then keep it open, as a VM does,\n"
+	      "until a signal ends the process.\n",
 	      f);
 }
 
@@ -322,7 +323,7 @@ int main(int argc, char **argv)
 	struct vfio_device_info dinfo = { .argsz = sizeof(dinfo) };
 	struct vfio_region_info *info;
 	char bdf[64], path[PATH_MAX];
-	bool region_dump = false;
+	bool region_dump = false, hold = false;
 	const char *arg = NULL;
 	int container, group, grp, device, api, err;
 	uint16_t ids[2];
@@ -330,6 +331,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--region-dump")) {
 			region_dump = true;
+		} else if (!strcmp(argv[i], "--hold")) {
+			hold = true;
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			usage(stdout);
@@ -442,6 +445,13 @@ int main(int argc, char **argv)
 		free(info);
 	}
 
+	if (hold) {
+		/* the device fd open, as QEMU keeps it: unbind now waits for us */
+		printf("holding=1\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
 	close(device);
 	close(grp);
 	close(container);

@@ -134,3 +134,64 @@ setup_file() {
 	run "$VFIOCTL" owner $g
 	assert_output ""
 }
+
+@test "a device a process holds through VFIO: unbind and a rebind are refused naming it; --force waits for it" {
+	local pid g
+	"$VFIOCTL" bind $EDU
+	g=$(group_of $EDU)
+	"$VFIO_USER" --hold $EDU >"$BATS_TEST_TMPDIR/user.out" &
+	pid=$!
+	for _ in $(seq 100); do grep -q holding=1 "$BATS_TEST_TMPDIR/user.out" && break; sleep 0.1; done
+	assert_equal "$(grep holding= "$BATS_TEST_TMPDIR/user.out")" holding=1
+	run "$VFIOCTL" show $EDU
+	assert_line "   in use:   vfio $pid: pid $pid (vfio-user) holds it open through VFIO (a device fd and its group's node)"
+	# (timeout: were it not refused, the unbind would wait for the holder for ever)
+	run timeout 20 "$VFIOCTL" unbind $EDU
+	assert_failure 1
+	assert_output --partial "vfioctl: $EDU: in use: pid $pid (vfio-user) holds it open through VFIO"
+	assert_equal "$(driver_of $EDU)" edu-vfio-pci
+	run timeout 20 "$VFIOCTL" bind --driver vfio-pci $EDU
+	assert_failure 1
+	assert_output --partial "in use: pid $pid (vfio-user)"
+	assert_equal "$(driver_of $EDU)" edu-vfio-pci
+	# --force: the kernel's unbind waits until the holder is gone
+	(sleep 3; kill $pid) &
+	SECONDS=0
+	run "$VFIOCTL" unbind --force $EDU
+	assert_success
+	assert_output --partial "in use, taken anyway (--force): pid $pid (vfio-user)"
+	[ $SECONDS -ge 2 ] || fail "unbind did not wait for the holder (${SECONDS}s)"
+	assert_equal "$(driver_of $EDU)" none
+	assert_equal "$(override_of $EDU)" "(null)"
+	# the group node alone (no device fd) holds nothing: unbind goes through
+	"$VFIOCTL" bind $EDU
+	exec 7<>/dev/vfio/$g
+	run "$VFIOCTL" unbind $EDU
+	exec 7>&-
+	assert_success
+	assert_equal "$(driver_of $EDU)" none
+}
+
+@test "sriov --numvfs 0 with a VF a process holds: refused, every VF kept on its VFIO driver" {
+	local pid
+	"$VFIOCTL" sriov $NVME --numvfs 2
+	"$VFIO_USER" --hold 0000:02:00.2 >"$BATS_TEST_TMPDIR/user.out" &
+	pid=$!
+	for _ in $(seq 100); do grep -q holding=1 "$BATS_TEST_TMPDIR/user.out" && break; sleep 0.1; done
+	assert_equal "$(grep holding= "$BATS_TEST_TMPDIR/user.out")" holding=1
+	run timeout 20 "$VFIOCTL" sriov $NVME --numvfs 0
+	assert_failure 1
+	assert_output --partial "0000:02:00.2: in use: pid $pid (vfio-user)"
+	assert_output --partial "$NVME: a VF could not be given back; its 2 VFs are kept"
+	# nothing was given back, not even the free VF
+	assert_equal "$(cat /sys/bus/pci/devices/$NVME/sriov_numvfs)" 2
+	assert_equal "$(driver_of 0000:02:00.1)" vfio-pci
+	assert_equal "$(driver_of 0000:02:00.2)" vfio-pci
+	assert_equal "$(cat /sys/bus/pci/devices/$NVME/sriov_drivers_autoprobe)" 1
+	kill $pid
+	wait $pid || true
+	run "$VFIOCTL" sriov $NVME --numvfs 0
+	assert_success
+	assert_output --partial "$NVME: 2 VFs removed"
+	assert_equal "$(driver_of $NVME)" nvme
+}
