@@ -315,9 +315,20 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 		 * be loading for other devices right now, off this one.
 		 */
 		err = ctx_lock(ctx);
-		if (!err)
-			err = hold_device(&d, true);
-		held = !err;
+		if (!err) {
+			/*
+			 * Another vfioctl (udev's, the initramfs's) may have
+			 * bound it while we waited for the lock: hold it only
+			 * if it is still free, and restore what it has now.
+			 */
+			pcidev_refresh(ctx, &d);
+			if (!strcmp(d.override, HOLD_OVERRIDE))
+				d.override[0] = '\0';	/* a holder killed mid-way */
+			memcpy(orig_override, d.override, sizeof(orig_override));
+			if (!d.driver[0])
+				err = hold_device(&d, true);
+			held = !err && !d.driver[0];
+		}
 	}
 	if (!req->dry_run && load_target(ctx, &d, &t)) {
 		if (held)

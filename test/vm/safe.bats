@@ -195,3 +195,17 @@ setup_file() {
 	assert_output --partial "$NVME: 2 VFs removed"
 	assert_equal "$(driver_of $NVME)" nvme
 }
+
+@test "two applies at once (udev's and the initramfs's): the device ends on its driver, never held by the placeholder" {
+	local i
+	"$VFIOCTL" bind --persist $EDU
+	for i in 1 2 3 4 5; do
+		"$VFIOCTL" unbind $EDU
+		rmmod edu_vfio_pci
+		# both see it free with its module unloaded; one waits for the other's lock
+		"$VFIOCTL" -q apply $EDU & "$VFIOCTL" -q apply $EDU & wait
+		assert_equal "$i $(driver_of $EDU) $(override_of $EDU)" "$i edu-vfio-pci edu-vfio-pci"
+	done
+	"$VFIOCTL" unbind --persist $EDU
+	assert_equal "$(driver_of $EDU) $(override_of $EDU)" "none (null)"
+}
