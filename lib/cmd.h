@@ -58,6 +58,13 @@ int cmd_bind_group(struct vctx *ctx, const struct cmd_args *a);
 int resolve_names(struct vctx *ctx, char **names, int n,
 		  char (**addrs)[PCI_ADDR_MAX], size_t *naddrs);
 
+/*
+ * fn for each device named (resolve_names), inside one JSON array; at
+ * least one must be named ("CMD: name at least one device", exit status 2).
+ */
+int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd,
+		void (*fn)(struct vctx *, const struct cmd_args *, const char *));
+
 /* Print the module directory problem behind err (from ctx_moddir). */
 void report_moddir(struct vctx *ctx, int err);
 

@@ -130,3 +130,26 @@ void print_writes(const struct plan *p, const char *indent)
 	}
 	out_close_array();
 }
+
+int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd,
+		       void (*fn)(struct vctx *, const struct cmd_args *, const char *))
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	size_t i, n = 0;
+	int err;
+
+	if (a->nnames == 0) {
+		out_error(NULL, 0, "%s: name at least one device", cmd);
+		ctx_fail(ctx, EXIT_USAGE);
+		return -EINVAL;
+	}
+	err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
+	if (err)
+		return err;
+	out_open_array(NULL);
+	for (i = 0; i < n; i++)
+		fn(ctx, a, addrs[i]);
+	out_close_array();
+	free(addrs);
+	return 0;
+}

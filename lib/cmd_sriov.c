@@ -80,29 +80,31 @@ static int give_back_vfs(struct vctx *ctx, const struct pcidev *pf, bool force)
 {
 	char (*vfs)[PCI_ADDR_MAX] = NULL;
 	size_t i, n = 0;
-	int pass, err = 0;
+	int err = 0;
 
 	if (vf_list(pf, &vfs, &n))
 		return 0;
-	for (pass = 0; pass < 2 && !err; pass++) {
-		out_open_array(pass == 0 ? "checked" : "given_back");
-		for (i = 0; i < n; i++) {
-			struct pcidev vf;
+	out_open_array("checked");
+	for (i = 0; i < n; i++) {
+		struct pcidev vf;
 
-			if (pcidev_load(ctx, vfs[i], &vf) || !vf.driver[0] ||
-			    driver_is_vfio(ctx, vf.driver) != 1)
-				continue;
-			if (pass == 1) {
-				if (unbind_device(ctx, vf.addr, false, force) == BIND_FAILED)
-					err = -EIO;
-				continue;
-			}
-			out_open_object(NULL);
-			out_str(OUT_JSON, "device", NULL, vf.addr);
-			if (check_in_use(ctx, &vf, force))
-				err = -EBUSY;
-			out_close_object();
+		if (pcidev_load(ctx, vfs[i], &vf) || !vf.driver[0] ||
+		    driver_is_vfio(ctx, vf.driver) != 1) {
+			vfs[i][0] = '\0';	/* not VFIO's: nothing to give back */
+			continue;
 		}
+		out_open_object(NULL);
+		out_str(OUT_JSON, "device", NULL, vf.addr);
+		if (check_in_use(ctx, &vf, force))
+			err = -EBUSY;
+		out_close_object();
+	}
+	out_close_array();
+	if (!err) {
+		out_open_array("given_back");
+		for (i = 0; i < n; i++)
+			if (vfs[i][0] && unbind_device(ctx, vfs[i], false, force) == BIND_FAILED)
+				err = -EIO;
 		out_close_array();
 	}
 	free(vfs);
@@ -236,36 +238,28 @@ out:
 	return status;
 }
 
+static void sriov_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
+{
+	struct sriov_req r = { .pf = addr, .numvfs = a->numvfs, .driver = a->driver,
+			       .owner = a->owner, .noiommu = a->noiommu,
+			       .dry_run = a->dry_run, .force = a->force };
+	int err;
+
+	if (sriov_set(ctx, &r) < 0 || !a->persist)
+		return;
+	err = persist_numvfs(ctx, addr, a);
+	if (err) {
+		out_error(addr, err, "cannot record its VFs in /etc/vfioctl.d");
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+}
+
 int cmd_sriov(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[PCI_ADDR_MAX] = NULL;
-	size_t i, n = 0;
-	int err, ret;
-
 	if (a->nnames == 0 || a->numvfs < 0) {
 		out_error(NULL, 0, "sriov: name a device and give --numvfs N");
 		ctx_fail(ctx, EXIT_USAGE);
 		return -EINVAL;
 	}
-	err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
-	if (err)
-		return err;
-	out_open_array(NULL);
-	for (i = 0; i < n; i++) {
-		struct sriov_req r = { .pf = addrs[i], .numvfs = a->numvfs, .driver = a->driver,
-				       .owner = a->owner, .noiommu = a->noiommu,
-				       .dry_run = a->dry_run, .force = a->force };
-
-		ret = sriov_set(ctx, &r);
-		if (ret < 0 || !a->persist)
-			continue;
-		ret = persist_numvfs(ctx, addrs[i], a);
-		if (ret) {
-			out_error(addrs[i], ret, "cannot record its VFs in /etc/vfioctl.d");
-			ctx_fail(ctx, EXIT_FAILED);
-		}
-	}
-	out_close_array();
-	free(addrs);
-	return 0;
+	return each_device(ctx, a, "sriov", sriov_one);
 }

@@ -1068,6 +1068,13 @@ static int console_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u
 
 /* ---- VFIO users ------------------------------------------------------ */
 
+/* The nodes of a device's VFIO files, as fd links name them ("" for none). */
+struct vfio_nodes {
+	char group[48];		/* /dev/vfio/N */
+	char noiommu[48];	/* /dev/vfio/noiommu-N */
+	char cdev[64];		/* /dev/vfio/devices/vfioX */
+};
+
 /* What one process holds of VFIO, as its fd links and fdinfo show it. */
 struct vfio_fds {
 	bool group;		/* the device's group node */
@@ -1105,16 +1112,14 @@ static void device_fd(const char *fdinfo, const struct pcidev *d, struct vfio_fd
 		h->unnamed = true;
 }
 
-static void scan_fds(const char *pid_dir, const struct pcidev *d, struct vfio_fds *h)
+static void scan_fds(const char *pid_dir, const struct pcidev *d, const struct vfio_nodes *v,
+		     struct vfio_fds *h)
 {
-	char path[PATH_MAX], link[PATH_MAX], group[48], noiommu[48], cdev[64];
+	char path[PATH_MAX], link[PATH_MAX];
 	struct dirent **list;
 	ssize_t len;
 	int i, n;
 
-	snprintf(group, sizeof(group), "/dev/vfio/%d", d->group);
-	snprintf(noiommu, sizeof(noiommu), "/dev/vfio/noiommu-%d", d->group);
-	snprintf(cdev, sizeof(cdev), "/dev/vfio/devices/%s", d->cdev);
 	/* another user's process: its fds are not ours to read, and not readable */
 	if (xsnprintf(path, sizeof(path), "%s/fd", pid_dir) || list_dir(path, &list, &n))
 		return;
@@ -1125,9 +1130,9 @@ static void scan_fds(const char *pid_dir, const struct pcidev *d, struct vfio_fd
 		if (len <= 0)
 			continue;
 		link[len] = '\0';
-		if (d->group >= 0 && (!strcmp(link, group) || !strcmp(link, noiommu)))
+		if (v->group[0] && (!strcmp(link, v->group) || !strcmp(link, v->noiommu)))
 			h->group = true;
-		else if (d->cdev[0] && !strcmp(link, cdev))
+		else if (v->cdev[0] && !strcmp(link, v->cdev))
 			h->exact = true;
 		else if (!strcmp(link, "anon_inode:[vfio-device]") &&
 			 !xsnprintf(path, sizeof(path), "%s/fdinfo/%s", pid_dir, list[i]->d_name))
@@ -1147,10 +1152,17 @@ static void scan_fds(const char *pid_dir, const struct pcidev *d, struct vfio_fd
 static int vfio_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 {
 	char dir[PATH_MAX], pid_dir[PATH_MAX], path[PATH_MAX], comm[64], what[USE_WHAT_MAX];
+	struct vfio_nodes v = { "", "", "" };
 	struct dirent **list;
 	struct vfio_fds h;
 	int i, n, err;
 
+	if (d->group >= 0) {
+		snprintf(v.group, sizeof(v.group), "/dev/vfio/%d", d->group);
+		snprintf(v.noiommu, sizeof(v.noiommu), "/dev/vfio/noiommu-%d", d->group);
+	}
+	if (d->cdev[0])
+		snprintf(v.cdev, sizeof(v.cdev), "/dev/vfio/devices/%s", d->cdev);
 	err = ctx_path(ctx, dir, sizeof(dir), "/proc");
 	if (!err)
 		err = list_dir(dir, &list, &n);
@@ -1163,7 +1175,7 @@ static int vfio_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 		    xsnprintf(pid_dir, sizeof(pid_dir), "%s/%s", dir, pid))
 			continue;
 		memset(&h, 0, sizeof(h));
-		scan_fds(pid_dir, d, &h);
+		scan_fds(pid_dir, d, &v, &h);
 		if (!h.exact && !(h.group && h.unnamed))
 			continue;
 		if (xsnprintf(path, sizeof(path), "%s/comm", pid_dir) ||
