@@ -48,7 +48,8 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 .DELETE_ON_ERROR:
 KREL = $(shell test/lib/kernel-release)
 
-.PHONY: FORCE bench all check check-host check-vm clean install uninstall deps kernel demo man
+.PHONY: FORCE bench all check check-host check-vm clean install uninstall deps kernel demo man \
+	cross-arm64
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -119,6 +120,26 @@ $(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c
 bench: vfioctl $(B)/bench-lookup
 	bench/run
 
+# vfioctl for arm64, run by the arm64 guest (test/vm/arm64): Debian's cross
+# compiler against the arm64 libkmod and libpci that test/vm/arm64/fetch
+# unpacks into the sysroot (from Debian's archive, through a private apt
+# configuration: this machine's dpkg is not touched).
+ARM64_CC ?= aarch64-linux-gnu-gcc
+ARM64_SYSROOT := $(B)/arm64/sysroot
+ARM64_LIBDIRS := $(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu $(ARM64_SYSROOT)/lib/aarch64-linux-gnu
+cross-arm64: $(B)/arm64/vfioctl
+
+$(B)/arm64/sysroot.stamp: test/vm/arm64/fetch test/lib/kernel-release
+	test/vm/arm64/fetch >/dev/null
+
+$(B)/arm64/vfioctl: $(SRCS) $(wildcard lib/*.h) $(B)/arm64/sysroot.stamp
+	$(ARM64_CC) $(filter-out -MMD -MP $(DEP_CFLAGS),$(CFLAGS)) \
+		-isystem $(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu -isystem $(ARM64_SYSROOT)/usr/include \
+		-o $@ $(SRCS) \
+		$(addprefix -L,$(ARM64_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(ARM64_LIBDIRS)) \
+		-lkmod -lpci
+comma := ,
+
 # Every package the build and the tests need, from Debian (needs root).
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -128,14 +149,14 @@ deps:
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
 
-check: all $(B)/vfio-user kernel
+check: all $(B)/vfio-user kernel cross-arm64
 	test/run
 
 check-host: all
 	test/run test/*.bats
 
-check-vm: all $(B)/vfio-user kernel
-	test/run test/vm/*.bats
+check-vm: all $(B)/vfio-user kernel cross-arm64
+	test/run test/vm/*.bats test/vm/arm64/*.bats
 
 # The main job, in the bundled VM: no device of this machine is touched.
 demo: vfioctl $(B)/vfio-user kernel
