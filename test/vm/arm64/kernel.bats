@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # What Debian's arm64 kernel (6.1) does with the VFIO drivers for platform
 # and AMBA devices on QEMU virt, by raw sysfs writes: the facts vfioctl's
-# platform and AMBA support rests on (see /work/shared/KERNEL-FACTS.md).
+# platform and AMBA support rests on (test/vm/README.md, "arm64").
 # virt has no IOMMU for its platform and AMBA devices (its SMMUv3 sits in
 # front of PCI only), so no probe of vfio-platform or vfio-amba can succeed
 # here: these tests prove how each one is refused and that the device gets
