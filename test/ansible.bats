@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The Ansible collection in contrib/ansible: ansible-test sanity and
+# ansible-lint (test/lib/ansible-sanity), and the module run by Ansible on
+# this machine against vfioctl's fake roots (--root: nothing real is
+# touched). test/ansible-fleet.bats runs it on real (virtual) machines.
+
+load lib/common
+
+setup_file() {
+	fixture_setup_file
+	export W=$BATS_FILE_TMPDIR
+	mkdir -p "$W/collections/ansible_collections/vfioctl"
+	ln -s "$FIXTURE_TOP/contrib/ansible" "$W/collections/ansible_collections/vfioctl/vfioctl"
+}
+
+setup() {
+	fixture_setup
+	export ANSIBLE_COLLECTIONS_PATH=$W/collections ANSIBLE_NOCOLOR=1 \
+		ANSIBLE_LOCAL_TEMP=$BATS_TEST_TMPDIR/ansible-tmp ANSIBLE_HOME=$BATS_TEST_TMPDIR/ansible \
+		ANSIBLE_STDOUT_CALLBACK=minimal \
+		ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 PATH=/usr/sbin:/usr/bin:/sbin:/bin
+}
+
+# module [ANSIBLE-OPTION...] -a ARGS: the module once on localhost; its
+# result (JSON) in $BATS_TEST_TMPDIR/result
+module() {
+	ansible localhost -c local -m vfioctl.vfioctl.vfioctl \
+		-e "ansible_python_interpreter=/usr/bin/python3" "$@" >"$BATS_TEST_TMPDIR/out" 2>&1
+	local rc=$?
+	# "localhost | FAILED! => {...}"
+	sed -n '/^localhost | /,$p' "$BATS_TEST_TMPDIR/out" | sed '1s/^[^{]*//' \
+		>"$BATS_TEST_TMPDIR/result"
+	jq -e . "$BATS_TEST_TMPDIR/result" >/dev/null || cat "$BATS_TEST_TMPDIR/out" >&2
+	return "$rc"
+}
+
+result() {
+	jq -r "$1" "$BATS_TEST_TMPDIR/result"
+}
+
+@test "ansible-test sanity and ansible-lint are clean" {
+	run "$FIXTURE_TOP/test/lib/ansible-sanity"
+	echo "$output"
+	assert_success
+	assert_line 'Running sanity test "validate-modules"'
+	assert_line 'Running sanity test "pylint"'
+	assert_line --partial 'Passed with production profile: 0 failure(s)'
+	refute_line --partial 'ERROR'
+}
+
+@test "the module fails with vfioctl's own one-line message, and its exit status" {
+	run module -a "device=0000:00:1d.0 root=$ROOT executable=$FIXTURE_TOP/vfioctl"
+	assert_failure
+	assert_equal "$(result .msg)" "vfioctl: 0000:00:1d.0: no such PCI device"
+	assert_equal "$(result .rc)" 2
+	assert_equal "$(result '.cmd | join(" ")')" \
+		"$FIXTURE_TOP/vfioctl --json --root $ROOT bind --persist -- 0000:00:1d.0"
+}
+
+@test "the module refuses bad options before running vfioctl" {
+	run module -a "device=nonsense root=$ROOT executable=$FIXTURE_TOP/vfioctl"
+	assert_failure
+	assert_equal "$(result .msg)" \
+		"device: 'nonsense' is neither a PCI address (DDDD:BB:DD.F) nor VVVV:DDDD[:SSSS:TTTT]"
+	assert_equal "$(result .cmd)" null
+	run module -a "device=1234:11e8 persist=false root=$ROOT executable=$FIXTURE_TOP/vfioctl"
+	assert_failure
+	assert_equal "$(result .msg)" "device: vendor:device IDs need persist: true"
+	run module -a "device=00:03.0 group=true root=$ROOT executable=$FIXTURE_TOP/vfioctl"
+	assert_failure
+	assert_equal "$(result .msg)" "group: only with state: vfio, persist: false and no numvfs"
+}
