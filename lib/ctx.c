@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libkmod.h>
 #include <stdarg.h>
@@ -20,9 +22,21 @@ int ctx_init(struct vctx *ctx, const char *root, const char *krel)
 {
 	char real[PATH_MAX];
 
+	int err;
+
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->lock_fd = -1;
-	if (root && *root) {
+	if (krel) {
+		err = krel_check(krel);
+		if (err)
+			return err;
+		memcpy(ctx->krel, krel, strlen(krel) + 1);
+		ctx->krel_given = true;
+	}
+	if (root) {
+		/* "" is a mistake (an unset variable), never the running system */
+		if (!*root)
+			return -EINVAL;
 		if (!realpath(root, real))
 			return -errno;
 		if (!is_dir(real))
@@ -31,14 +45,17 @@ int ctx_init(struct vctx *ctx, const char *root, const char *krel)
 			return -ENAMETOOLONG;
 	}
 	ctx->live = ctx->root[0] == '\0';
-	if (krel) {
-		/* a release names one directory: nothing that walks the tree */
-		if (!*krel || strchr(krel, '/') || !strcmp(krel, ".") || !strcmp(krel, ".."))
-			return -EINVAL;
-		if (xstrcpy(ctx->krel, sizeof(ctx->krel), krel))
-			return -ENAMETOOLONG;
-		ctx->krel_given = true;
-	}
+	/* every file vfioctl opens is taken inside the root, symlinks included */
+	return path_confine(ctx->root);
+}
+
+int krel_check(const char *krel)
+{
+	/* a release names one directory: nothing that walks the tree */
+	if (!*krel || strchr(krel, '/') || !strcmp(krel, ".") || !strcmp(krel, ".."))
+		return -EINVAL;
+	if (strlen(krel) >= sizeof(((struct vctx *)NULL)->krel))
+		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -49,6 +66,7 @@ void ctx_release(struct vctx *ctx)
 	ctx->lock_fd = -1;
 	if (ctx->kmod)
 		kmod_unref(ctx->kmod);
+	path_confine(NULL);
 	names_release(ctx);
 	ctx->kmod = NULL;
 }
@@ -134,6 +152,19 @@ int ctx_moddir(struct vctx *ctx, const char **dir)
 	return 0;
 }
 
+/*
+ * libkmod's messages, through our log. Its errors are warnings here:
+ * whatever fails, vfioctl says so itself in its own words (config lines
+ * it skips do not stop vfioctl, and -q silences them); its info is
+ * housekeeping ("context released"): debug for us.
+ */
+static int kmod_prio(int priority)
+{
+	if (priority >= LOG_INFO)
+		return LOG_DEBUG;
+	return priority < LOG_WARNING ? LOG_WARNING : priority;
+}
+
 static void kmod_log(void *data, int priority, const char *file, int line,
 		     const char *fn, const char *format, va_list args)
 {
@@ -141,8 +172,181 @@ static void kmod_log(void *data, int priority, const char *file, int line,
 
 	(void)data; (void)file; (void)line; (void)fn;
 	vsnprintf(msg, sizeof(msg), format, args);
-	/* libkmod's info is housekeeping ("context released"): debug for us */
-	log_msg(priority >= LOG_INFO ? LOG_DEBUG : priority, "libkmod: %s", msg);
+	log_msg(kmod_prio(priority), "libkmod: %s", msg);
+}
+
+/*
+ * kmod_new() parses modprobe.d before a log function can be set, printing
+ * to stderr; it is run with stderr going to a memory file, and what it
+ * printed ("libkmod: ERROR FILE:LINE FN: MESSAGE") goes through our log.
+ */
+static struct kmod_ctx *kmod_new_logged(const char *dir, const char *const *conf)
+{
+	struct kmod_ctx *kmod;
+	int mfd, saved = -1;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fflush(stderr);
+	mfd = memfd_create("vfioctl-kmod-log", MFD_CLOEXEC);
+	if (mfd >= 0) {
+		saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (saved < 0 || dup2(mfd, STDERR_FILENO) < 0) {
+			if (saved >= 0)
+				close(saved);
+			saved = -1;
+		}
+	}
+	kmod = kmod_new(dir, conf);
+	if (saved < 0) {
+		if (mfd >= 0)
+			close(mfd);
+		return kmod;
+	}
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	lseek(mfd, 0, SEEK_SET);
+	f = fdopen(mfd, "r");
+	if (!f) {
+		close(mfd);
+		return kmod;
+	}
+	while (getline(&text, &len, f) > 0) {
+		char *m = text, prio[16] = "";
+		int skip = 0;
+
+		text[strcspn(text, "\n")] = '\0';
+		if (!strncmp(m, "libkmod: ", 9))
+			m += 9;
+		/* PRIORITY FILE:LINE FN: */
+		if (sscanf(m, "%15s %*s %*[^:]: %n", prio, &skip) == 1 && skip > 0)
+			m += skip;
+		if (*m)
+			log_msg(strcmp(prio, "DEBUG") && strcmp(prio, "INFO") ? LOG_WARNING : LOG_DEBUG,
+				"libkmod: %s", m);
+	}
+	free(text);
+	fclose(f);
+	return kmod;
+}
+
+struct conf_file {
+	char name[NAME_MAX + 1];
+	char path[PATH_MAX];
+};
+
+static int cmp_conf(const void *a, const void *b)
+{
+	return strcmp(((const struct conf_file *)a)->name, ((const struct conf_file *)b)->name);
+}
+
+static bool kmod_conf_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len >= 6 &&
+	       (!strcmp(name + len - 5, ".conf") || !strcmp(name + len - 6, ".alias"));
+}
+
+/*
+ * The modprobe.d files kmod would read, by its rules (libkmod-config.c):
+ * in each directory, in order, the *.conf and *.alias not starting with
+ * '.'; a name met in an earlier directory hides it in later ones;
+ * subdirectories are skipped. kmod opens the winners without O_NONBLOCK,
+ * so only regular files are passed on: a FIFO would hang it. A link to
+ * /dev/null (a character device) still hides the name, quietly, as it is
+ * meant to. *files is NULL-terminated; free it with free_conf().
+ */
+static int conf_files(struct vctx *ctx, const char *const *dirs, size_t ndirs, char ***files)
+{
+	struct conf_file *v = NULL;
+	size_t n = 0, i, k, out = 0;
+	char **list;
+	int err = 0;
+
+	for (i = 0; i < ndirs && !err; i++) {
+		struct dirent *de;
+		char dir[PATH_MAX];
+		DIR *d;
+		int fd;
+
+		if (ctx_path(ctx, dir, sizeof(dir), "%s", dirs[i]))
+			continue;
+		fd = open_dir(dir);
+		if (fd < 0 || !(d = fdopendir(fd))) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((de = readdir(d)) && !err) {
+			struct conf_file *c;
+			struct stat st;
+
+			if (!kmod_conf_name(de->d_name) || strlen(de->d_name) > NAME_MAX)
+				continue;
+			for (k = 0; k < n; k++)
+				if (!strcmp(v[k].name, de->d_name))
+					break;
+			if (k < n)
+				continue;	/* hidden by an earlier directory */
+			if (fstatat(dirfd(d), de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode))
+				continue;
+			if (n % 16 == 0) {
+				void *nv = realloc(v, (n + 16) * sizeof(*v));
+
+				if (!nv) {
+					err = -ENOMEM;
+					break;
+				}
+				v = nv;
+			}
+			c = &v[n];
+			memcpy(c->name, de->d_name, strlen(de->d_name) + 1);
+			if (xsnprintf(c->path, sizeof(c->path), "%s/%s", dir, de->d_name))
+				continue;
+			n++;
+		}
+		closedir(d);
+	}
+	list = err ? NULL : calloc(n + 1, sizeof(*list));
+	if (!list) {
+		free(v);
+		return err ? err : -ENOMEM;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_conf);
+	for (i = 0; i < n; i++) {
+		int fd = open_regular(v[i].path);
+		struct stat st;
+
+		if (fd >= 0) {
+			close(fd);
+			list[out] = strdup(v[i].path);
+			if (!list[out]) {
+				err = -ENOMEM;
+				break;
+			}
+			out++;
+		} else if (fd == -EFTYPE && stat(v[i].path, &st) == 0 && S_ISCHR(st.st_mode)) {
+			dbg("%s: a character device (masked); not read", v[i].path);
+		} else if (fd != -ENOENT) {
+			warn("%s: %s; not read", v[i].path, errstr(fd));
+		}
+	}
+	free(v);
+	*files = list;
+	return err;
+}
+
+static void free_conf(char **files)
+{
+	size_t i;
+
+	for (i = 0; files && files[i]; i++)
+		free(files[i]);
+	free(files);
 }
 
 int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
@@ -152,10 +356,8 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 		"/etc/modprobe.d", "/run/modprobe.d",
 		"/usr/local/lib/modprobe.d", "/lib/modprobe.d",
 	};
-	char paths[ARRAY_SIZE(conf)][PATH_MAX];
-	const char *argv[ARRAY_SIZE(conf) + 1];
 	const char *dir;
-	size_t i;
+	char **files;
 	int err;
 
 	if (ctx->kmod) {
@@ -165,14 +367,11 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 	err = ctx_moddir(ctx, &dir);
 	if (err)
 		return err;
-	for (i = 0; i < ARRAY_SIZE(conf); i++) {
-		err = ctx_path(ctx, paths[i], sizeof(paths[i]), "%s", conf[i]);
-		if (err)
-			return err;
-		argv[i] = paths[i];
-	}
-	argv[i] = NULL;
-	ctx->kmod = kmod_new(dir, argv);
+	err = conf_files(ctx, conf, ARRAY_SIZE(conf), &files);
+	if (err)
+		return err;
+	ctx->kmod = kmod_new_logged(dir, (const char *const *)files);
+	free_conf(files);
 	if (!ctx->kmod)
 		return -ENOMEM;
 	kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
@@ -195,9 +394,10 @@ int ctx_lock(struct vctx *ctx)
 		err = ctx_path(ctx, path, sizeof(path), "/run/vfioctl/lock");
 	if (err)
 		return err;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* never through a symlink: the lock is ours, a link there is not */
+	fd = open_file(path, O_RDWR | O_CREAT, 0600);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			err = -errno;

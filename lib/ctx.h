@@ -35,8 +35,15 @@ struct vctx {
 	int lock_fd;		/* ROOT/run/vfioctl/lock, held while writing */
 };
 
-/* root: NULL or "/" for the running system. krel: NULL for the default. */
+/*
+ * root: NULL or "/" for the running system ("" is -EINVAL); every path is
+ * then confined to it (path_confine). krel: NULL for the default, else
+ * checked by krel_check().
+ */
 int ctx_init(struct vctx *ctx, const char *root, const char *krel);
+
+/* A kernel release names one directory: -EINVAL, or -ENAMETOOLONG. */
+int krel_check(const char *krel);
 void ctx_release(struct vctx *ctx);
 
 /* buf = root + the formatted absolute path. 0 or -ENAMETOOLONG. */

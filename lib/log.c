@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "print.h"
+#include "util.h"
 
 static int log_level = LOG_WARNING;
 static bool colour;
@@ -31,7 +32,7 @@ int log_get_level(void)
 void log_vmsg(int prio, const char *fmt, va_list ap)
 {
 	const char *tag = "";
-	char msg[1024];
+	char msg[1024], shown[2048];
 	size_t len;
 
 	if (prio > log_level)
@@ -47,7 +48,8 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 		msg[--len] = '\0';
 	/* stdout first so text output and messages keep their order on a tty */
 	out_flush();
-	fprintf(stderr, "vfioctl: %s%s\n", tag, msg);
+	/* one line, whatever the values in it hold (newlines, escape sequences) */
+	fprintf(stderr, "vfioctl: %s%s\n", tag, escape_text(msg, shown, sizeof(shown)));
 }
 
 void log_msg(int prio, const char *fmt, ...)

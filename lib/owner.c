@@ -40,9 +40,10 @@ static int lookup_file(struct vctx *ctx, bool user, const char *name, unsigned *
 
 	if (ctx_path(ctx, path, sizeof(path), user ? "/etc/passwd" : "/etc/group"))
 		return -ENAMETOOLONG;
-	f = fopen(path, "re");
+	/* a FIFO in its place would block: regular files only */
+	f = fopen_regular(path);
 	if (!f)
-		return -ENOENT;
+		return errno == ENOENT ? -ENOENT : -errno;
 	if (user) {
 		while ((pw = fgetpwent(f)))
 			if (!strcmp(pw->pw_name, name)) {
@@ -84,20 +85,36 @@ static int lookup(struct vctx *ctx, bool user, const char *name, unsigned *id, u
 	return 0;
 }
 
+/* spec into user and group (NULL when none); -EINVAL unless well-formed. */
+static int owner_split(const char *spec, char user[OWNER_MAX], char **group)
+{
+	if (xstrcpy(user, OWNER_MAX, spec))
+		return -EINVAL;
+	*group = strchr(user, ':');
+	if (*group)
+		*(*group)++ = '\0';
+	if (!valid_account(user) || (*group && !valid_account(*group)))
+		return -EINVAL;
+	return 0;
+}
+
+bool owner_valid(const char *spec)
+{
+	char user[OWNER_MAX], *group;
+
+	return owner_split(spec, user, &group) == 0;
+}
+
 int owner_parse(struct vctx *ctx, const char *spec, uid_t *uid, gid_t *gid)
 {
-	char user[40], *group;
+	char user[OWNER_MAX], *group;
 	unsigned u = 0, g = 0, primary = 0;
 	bool have_primary = false;
 	int err;
 
-	if (xstrcpy(user, sizeof(user), spec))
-		return -EINVAL;
-	group = strchr(user, ':');
-	if (group)
-		*group++ = '\0';
-	if (!valid_account(user) || (group && !valid_account(group)))
-		return -EINVAL;
+	err = owner_split(spec, user, &group);
+	if (err)
+		return err;
 	if (all_digits(user)) {
 		u = (unsigned)strtoul(user, NULL, 10);
 	} else {
@@ -165,6 +182,9 @@ int owner_record(struct vctx *ctx, const char *addr, const char *spec)
 	char path[PATH_MAX], dir[PATH_MAX], buf[64];
 	int err;
 
+	/* never a value owner_parse would refuse to read back */
+	if (!owner_valid(spec))
+		return -EINVAL;
 	err = ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl/owners");
 	if (!err)
 		err = mkdir_p(dir, 0755);
@@ -192,8 +212,9 @@ int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec)
 		if (ctx_path(ctx, path, sizeof(path), "%s", nodes[i]))
 			continue;
 		info("chown %u:%u %s", (unsigned)uid, (unsigned)gid, path);
-		if (chown(path, uid, gid) < 0 || chmod(path, 0660) < 0)
-			return -errno;
+		err = chown_node(path, uid, gid, 0660);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -203,7 +224,7 @@ void owner_clear(struct vctx *ctx, const char *addr)
 	char path[PATH_MAX];
 
 	if (owner_path(ctx, addr, path, sizeof(path)) == 0)
-		unlink(path);
+		remove_file(path);
 }
 
 int owner_of_device(struct vctx *ctx, const struct pcidev *d, char *spec, size_t size)
@@ -214,7 +235,7 @@ int owner_of_device(struct vctx *ctx, const struct pcidev *d, char *spec, size_t
 	int err;
 
 	if (owner_path(ctx, d->addr, path, sizeof(path)) == 0 &&
-	    read_attr(path, spec, size) > 0)
+	    read_attr(path, spec, size) > 0 && owner_valid(spec))
 		return 0;
 	err = records_load(ctx, &rs);
 	if (err)

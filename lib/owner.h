@@ -2,6 +2,7 @@
 #ifndef VFIOCTL_OWNER_H
 #define VFIOCTL_OWNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,6 +19,16 @@ struct vctx;
  * appears, since it resets new nodes to root's.
  */
 
+/* Longest USER[:GROUP], NUL included. */
+#define OWNER_MAX 40
+
+/*
+ * Is spec a well-formed USER[:GROUP]: names (or numbers) of at most 32 of
+ * [A-Za-z0-9_.-$], not starting with '-'? What records and run/vfioctl
+ * hold; owner_parse also wants them to exist.
+ */
+bool owner_valid(const char *spec);
+
 /*
  * "USER[:GROUP]" (names or numbers) into ids; GROUP defaults to USER's
  * primary group. Under --root names come from ROOT/etc/passwd and group.
@@ -28,6 +39,7 @@ int owner_parse(struct vctx *ctx, const char *spec, uid_t *uid, gid_t *gid);
 /*
  * Remember spec as addr's owner until reboot (or unbind). Done before the
  * bind, so that udev, handling the group node the bind creates, finds it.
+ * -EINVAL for a spec that is not owner_valid().
  */
 int owner_record(struct vctx *ctx, const char *addr, const char *spec);
 

@@ -139,8 +139,13 @@ int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path))
 		return -ENAMETOOLONG;
 	n = read_attr(path, d->override, sizeof(d->override));
+	/* kernels before 3.16 have none: unset */
+	if (n == -ENOENT)
+		d->override[0] = '\0';
+	else if (n < 0)
+		return (int)n;
 	/* unset reads "(null)"; an empty value means the same */
-	if (n < 0 || !strcmp(d->override, "(null)"))
+	if (!strcmp(d->override, "(null)"))
 		d->override[0] = '\0';
 	return 0;
 }
@@ -161,8 +166,10 @@ int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d)
 		return err;
 	if (lstat(d->path, &st) < 0)
 		return errno == ENOENT ? -ENODEV : -errno;
-	if (!realpath(d->path, d->realpath))
-		return -errno;
+	/* inside the root, whatever the links say */
+	err = real_path(d->path, d->realpath, sizeof(d->realpath));
+	if (err)
+		return err;
 
 	if ((err = read_hex_attr(d->path, "vendor", &d->vendor)) ||
 	    (err = read_hex_attr(d->path, "device", &d->device)) ||
@@ -176,8 +183,10 @@ int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d)
 	if (xsnprintf(path, sizeof(path), "%s/modalias", d->path))
 		return -ENAMETOOLONG;
 	n = read_attr(path, d->modalias, sizeof(d->modalias));
-	if (n < 0)
+	if (n == -ENOENT)
 		d->modalias[0] = '\0';
+	else if (n < 0)
+		return (int)n;
 
 	if (xsnprintf(path, sizeof(path), "%s/iommu_group", d->path))
 		return -ENAMETOOLONG;

@@ -198,8 +198,7 @@ static int parse_record(struct records *rs, const char *path, FILE *f, struct re
 			}
 			r->numvfs = (int)v;
 		} else if (!strcmp(key, "owner")) {
-			if (!*val || strlen(val) >= sizeof(r->owner) || strspn(val,
-			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-$:") != strlen(val)) {
+			if (!owner_valid(val)) {
 				add_error(rs, path, ":%d: '%s' is not USER[:GROUP]", lineno, val);
 				return -EINVAL;
 			}
@@ -253,12 +252,14 @@ int records_load(struct vctx *ctx, struct records *rs)
 		if (!conf_name(names[i]->d_name) ||
 		    xsnprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name))
 			continue;
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		fd = open_regular(path);
+		if (fd == -EFTYPE && is_dir(path))
+			continue;
 		if (fd < 0) {
-			add_error(rs, path, ": %s", strerror(errno));
+			add_error(rs, path, ": %s", errstr(fd));
 			continue;
 		}
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fstat(fd, &st) < 0) {
 			close(fd);
 			continue;
 		}
@@ -315,11 +316,42 @@ static const char *numvfs_line(const struct record *r, char *buf, size_t size)
 	return buf;
 }
 
+int record_check(const struct record *r)
+{
+	char addr[PCI_ADDR_MAX], what[64];
+	struct record ids;
+
+	if (r->kind == MATCH_DEVICE) {
+		if (pci_addr_parse(r->addr, addr) || strcmp(addr, r->addr))
+			return -EINVAL;
+	} else if (r->kind == MATCH_IDS) {
+		/* what is written is what record_what() prints: parse it back */
+		if (ids_parse(record_what(r, what, sizeof(what)), &ids) ||
+		    ids.vendor != r->vendor || ids.device != r->device ||
+		    (r->has_sub && (ids.subvendor != r->subvendor ||
+				    ids.subdevice != r->subdevice)))
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	if (!memchr(r->driver, '\0', sizeof(r->driver)) || !valid_name(r->driver))
+		return -EINVAL;
+	if (!memchr(r->owner, '\0', sizeof(r->owner)) || (r->owner[0] && !owner_valid(r->owner)))
+		return -EINVAL;
+	if (r->numvfs < -1 || r->numvfs > 65535)
+		return -EINVAL;
+	return 0;
+}
+
 int record_write(struct vctx *ctx, const struct record *r)
 {
 	char path[PATH_MAX], dir[PATH_MAX], what[64], buf[512], vfs[32];
 	int err;
 
+	/* never write what records_load would refuse */
+	err = record_check(r);
+	if (err)
+		return err;
 	err = ctx_path(ctx, dir, sizeof(dir), "/etc/vfioctl.d");
 	if (!err)
 		err = mkdir_p(dir, 0755);
@@ -349,9 +381,7 @@ int record_remove(struct vctx *ctx, const struct record *r)
 		record_path(ctx, r, path, sizeof(path));
 	if (err)
 		return err;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+	return remove_file(path);
 }
 
 #ifndef VFIOCTL_SBINDIR
@@ -368,8 +398,15 @@ static int natives_add(struct natives *nv, const char *module)
 	char name[NAME_MAX_LEN];
 	size_t i;
 
-	if (xstrcpy(name, sizeof(name), module))
+	/* it goes into an install line, which /bin/sh runs: a name, nothing else */
+	if (!valid_name(module)) {
+		char shown[80];
+
+		warn("ignoring module name '%s' from modules.alias.bin: not a module name",
+		     escape_text(module, shown, sizeof(shown)));
 		return 0;
+	}
+	memcpy(name, module, strlen(module) + 1);
 	modname_normalize(name);
 	/* a VFIO module is not a native driver to keep away */
 	if (strstr(name, "vfio"))
@@ -462,8 +499,7 @@ int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size
 	if (dry_run)
 		goto out;
 	if (!nv.n) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			err = -errno;
+		err = remove_file(path);
 		goto out;
 	}
 	err = ctx_path(ctx, file, sizeof(file), "/etc/modprobe.d");

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "owner.h"
 #include "pcidev.h"
 
 struct vctx;
@@ -35,7 +36,7 @@ struct record {
 	unsigned subvendor, subdevice;
 	bool has_sub;
 	char driver[NAME_MAX_LEN];		/* RECORD_AUTO or a name */
-	char owner[40];				/* USER[:GROUP] for its VFIO nodes, "" none */
+	char owner[OWNER_MAX];			/* USER[:GROUP] for its VFIO nodes, "" none */
 	int numvfs;				/* SR-IOV VFs to create, -1: none said */
 };
 
@@ -78,8 +79,15 @@ int ids_parse(const char *s, struct record *r);
 int record_path(struct vctx *ctx, const struct record *r, char *path, size_t size);
 
 /*
+ * Is r what records_load would accept: its device or IDs, a driver name,
+ * an owner_valid() owner, a VF count? 0 or -EINVAL.
+ */
+int record_check(const struct record *r);
+
+/*
  * Write r atomically (temp file, fsync, rename), mode 0644: to r->file when
  * set (a record read from disk stays in its file), else to record_path().
+ * -EINVAL, and nothing written, unless record_check() passes.
  */
 int record_write(struct vctx *ctx, const struct record *r);
 

@@ -25,7 +25,8 @@ int state_load(struct vctx *ctx, const char *addr, struct prev_state *s)
 	err = state_path(ctx, addr, path, sizeof(path));
 	if (err)
 		return err;
-	f = fopen(path, "re");
+	/* a FIFO in its place would block: regular files only */
+	f = fopen_regular(path);
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -89,7 +90,5 @@ int state_remove(struct vctx *ctx, const char *addr)
 	err = state_path(ctx, addr, path, sizeof(path));
 	if (err)
 		return err;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+	return remove_file(path);
 }
