@@ -112,8 +112,13 @@ $(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 $(WARNINGS) -static -o $@ $<
 
+# vfioctl's index reader against libkmod's (test/kindex.bats).
+$(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/util.h
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(DEP_LIBS)
+
 # Benchmarks print figures and ratios; they never fail a build.
-$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c
+$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c lib/util.c
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
 
@@ -149,10 +154,10 @@ deps:
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
 
-check: all $(B)/vfio-user kernel cross-arm64
+check: all $(B)/vfio-user $(B)/kindex-diff kernel cross-arm64
 	test/run
 
-check-host: all
+check-host: all $(B)/kindex-diff
 	test/run test/*.bats
 
 check-vm: all $(B)/vfio-user kernel cross-arm64

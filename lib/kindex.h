@@ -16,14 +16,24 @@
  */
 struct kindex;
 
-/* 0, -ENOENT when the file is missing, -EINVAL when it is not an index. */
+/*
+ * 0, -ENOENT when the file is missing, -EINVAL when it is not an index
+ * (or not a regular file). An empty file is an empty index, as in libkmod:
+ * depmod writes one for kernels without modules.builtin.modinfo.
+ */
 int kindex_open(const char *path, struct kindex **idx);
+/* The same over size bytes at buf, which must outlive the index. */
+int kindex_open_buffer(const void *buf, size_t size, struct kindex **idx);
 void kindex_close(struct kindex *idx);
 
 /*
- * Call cb for every (pattern, value) whose pattern matches key, treating
- * '*', '?' and '[' as fnmatch(3) wildcards as kmod does. A non-zero return
- * from cb stops the walk and is returned. -EINVAL on a corrupt index.
+ * Call cb for every (pattern, value) whose pattern matches key, as
+ * libkmod's index_searchwild() decides: the pattern is literal up to its
+ * first '*', '?' or '[' (a '\\' there escapes nothing), and fnmatch(3)
+ * matches the rest of it against the rest of the key. A non-zero return
+ * from cb stops the walk and is returned. -EINVAL on a corrupt index: a
+ * node out of the file, reached twice (a trie is a tree), or nested
+ * deeper than any alias.
  */
 typedef int (*kindex_cb)(void *arg, const char *pattern, const char *value);
 int kindex_match(struct kindex *idx, const char *key, kindex_cb cb, void *arg);

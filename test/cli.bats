@@ -7,7 +7,7 @@ load lib/common
 setup_file() { fixture_setup_file; }
 setup() {
 	fixture_setup
-	VFIOCTL=$FIXTURE_TOP/vfioctl
+	VFIOCTL=$VFIOCTL_BIN
 }
 
 @test "every accepted spelling names the same device" {

@@ -8,7 +8,7 @@ load lib/common
 setup_file() { fixture_setup_file; }
 setup() {
 	fixture_setup
-	VFIOCTL=$FIXTURE_TOP/vfioctl
+	VFIOCTL=$VFIOCTL_BIN
 	TRACE=$BATS_TEST_TMPDIR/writes
 	printf 'root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n' > "$ROOT/etc/passwd"
 	printf 'root:x:0:\nalice:x:1000:\nkvm:x:992:alice\n' > "$ROOT/etc/group"

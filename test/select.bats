@@ -8,7 +8,7 @@ load lib/common
 setup_file() { fixture_setup_file; }
 setup() {
 	fixture_setup
-	VFIOCTL=$FIXTURE_TOP/vfioctl
+	VFIOCTL=$VFIOCTL_BIN
 }
 
 # candidates DEV: "module wildcards alias builtin blacklisted source" lines, best first

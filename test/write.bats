@@ -11,7 +11,7 @@ load lib/common
 setup_file() { fixture_setup_file; }
 setup() {
 	fixture_setup
-	VFIOCTL=$FIXTURE_TOP/vfioctl
+	VFIOCTL=$VFIOCTL_BIN
 	TRACE=$BATS_TEST_TMPDIR/writes
 }
 

@@ -29,6 +29,9 @@ FIXTURE_BUILD=$FIXTURE_TOP/build/fixture
 # shellcheck source=../fixture/fixture.bash
 . "$FIXTURE_TOP/test/fixture/fixture.bash"
 
+# the binary under test: make check-asan points it at a sanitized build
+VFIOCTL_BIN=${VFIOCTL_BIN:-$FIXTURE_TOP/vfioctl}
+
 if [ -z "${KREL:-}" ]; then
 	KREL=$("$FIXTURE_TOP/test/lib/kernel-release")
 fi
@@ -109,7 +112,7 @@ fixture_tree_hash() {
 # order, with $ROOT cut off, and $TRACE.raw every write. What a program
 # really wrote, not what it says it did.
 traced() {
-	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "${VFIOCTL:-$FIXTURE_TOP/vfioctl}" \
+	run "$FIXTURE_TOP/test/lib/trace-writes" "$TRACE.raw" "${VFIOCTL:-$VFIOCTL_BIN}" \
 		--root "$ROOT" "$@"
 	grep -F "$ROOT/sys/" "$TRACE.raw" | sed "s|$ROOT||" > "$TRACE" || true
 }
