@@ -11,6 +11,7 @@
 #include "ctx.h"
 #include "kindex.h"
 #include "log.h"
+#include "module.h"
 
 int vfio_alias_of(const char *modalias, char *key, size_t size)
 {
@@ -19,13 +20,68 @@ int vfio_alias_of(const char *modalias, char *key, size_t size)
 	return xsnprintf(key, size, "vfio_%s", modalias);
 }
 
-unsigned alias_wildcards(const char *pattern)
+static bool is_wild(char c)
 {
-	unsigned n = 0;
+	return c == '*' || c == '?' || c == '[';
+}
 
-	for (; *pattern; pattern++)
-		n += *pattern == '*';
-	return n;
+/* Index of the ']' closing the bracket expression opening at p[0], or 0. */
+static size_t bracket_end(const char *p)
+{
+	size_t j = 1;
+
+	if (p[j] == '!' || p[j] == '^')
+		j++;
+	if (p[j] == ']')
+		j++;	/* a ']' first is one of the set */
+	while (p[j] && p[j] != ']') {
+		if (p[j] == '[' && (p[j + 1] == ':' || p[j + 1] == '.' || p[j + 1] == '=')) {
+			/* [:class:], [.sym.], [=equiv=] */
+			const char *end = strchr(p + j + 2, p[j + 1]);
+
+			while (end && end[1] != ']')
+				end = strchr(end + 1, p[j + 1]);
+			if (end) {
+				j = (size_t)(end - p) + 2;
+				continue;
+			}
+		}
+		j += (p[j] == '\\' && p[j + 1]) ? 2 : 1;
+	}
+	return p[j] == ']' ? j : 0;
+}
+
+void alias_rank(const char *pattern, bool index, unsigned *wildcards, unsigned *stars)
+{
+	const char *p = pattern;
+	size_t end;
+
+	*wildcards = *stars = 0;
+	if (index)
+		while (*p && !is_wild(*p))
+			p++;
+	while (*p) {
+		switch (*p) {
+		case '\\':
+			p += p[1] ? 2 : 1;
+			continue;
+		case '*':
+			++*stars;
+			++*wildcards;
+			break;
+		case '?':
+			++*wildcards;
+			break;
+		case '[':
+			end = bracket_end(p);
+			if (end) {
+				++*wildcards;
+				p += end;
+			}
+			break;
+		}
+		p++;
+	}
 }
 
 const char *cand_src_name(enum cand_src src)
@@ -85,28 +141,46 @@ int module_is_modular(struct vctx *ctx, const char *module)
 	return index_has(ctx, "modules.dep.bin", module);
 }
 
+/* Is (wild, stars) more specific than k's alias? */
+static bool better(unsigned wild, unsigned stars, const struct cand *k)
+{
+	return wild != k->wildcards ? wild < k->wildcards : stars < k->stars;
+}
+
 /* Add or improve the candidate for module: each module once, best alias. */
 static int cands_add(struct cands *c, const char *module, const char *pattern,
 		     enum cand_src src, bool builtin)
 {
-	unsigned wild = pattern ? alias_wildcards(pattern) : GENERIC_VFIO_WILDCARDS;
-	char name[NAME_MAX_LEN];
+	unsigned wild = GENERIC_VFIO_WILDCARDS, stars = GENERIC_VFIO_WILDCARDS;
+	char name[NAME_MAX_LEN], *alias;
 	struct cand *k;
 	size_t i;
 
-	if (xstrcpy(name, sizeof(name), module)) {
-		warn("ignoring module name longer than %d characters", NAME_MAX_LEN - 1);
+	if (pattern)
+		alias_rank(pattern, src != SRC_CONFIG, &wild, &stars);
+	/* a module name is loaded, printed and written to modprobe.d: checked */
+	if (!valid_name(module)) {
+		char shown[80];
+
+		warn("ignoring module name '%s' of alias %s: not a module name",
+		     escape_text(module, shown, sizeof(shown)), cand_src_name(src));
 		return 0;
 	}
+	memcpy(name, module, strlen(module) + 1);
 	modname_normalize(name);
 	for (i = 0; i < c->n; i++) {
 		k = &c->v[i];
 		if (strcmp(k->module, name))
 			continue;
 		k->builtin |= builtin;
-		if (wild < k->wildcards && pattern) {
-			xstrcpy(k->alias, sizeof(k->alias), pattern);
+		if (pattern && better(wild, stars, k)) {
+			alias = strdup(pattern);
+			if (!alias)
+				return -ENOMEM;
+			free(k->alias);
+			k->alias = alias;
 			k->wildcards = wild;
+			k->stars = stars;
 			k->src = src;
 		}
 		return 0;
@@ -120,12 +194,15 @@ static int cands_add(struct cands *c, const char *module, const char *pattern,
 		c->v = v;
 		c->cap = cap;
 	}
+	alias = strdup(pattern ? pattern : "");
+	if (!alias)
+		return -ENOMEM;
 	k = &c->v[c->n++];
 	memset(k, 0, sizeof(*k));
 	memcpy(k->module, name, sizeof(name));
-	if (pattern && xstrcpy(k->alias, sizeof(k->alias), pattern))
-		k->alias[0] = '\0';
+	k->alias = alias;
 	k->wildcards = wild;
+	k->stars = stars;
 	k->builtin = builtin;
 	k->src = src;
 	return 0;
@@ -228,6 +305,8 @@ static int cand_cmp(const void *pa, const void *pb)
 		return a->blacklisted ? 1 : -1;
 	if (a->wildcards != b->wildcards)
 		return a->wildcards < b->wildcards ? -1 : 1;
+	if (a->stars != b->stars)
+		return a->stars < b->stars ? -1 : 1;
 	return strcmp(a->module, b->module);
 }
 
@@ -261,13 +340,17 @@ int cands_lookup(struct vctx *ctx, const char *key, struct cands *c)
 	if (c->n && !c->v[0].blacklisted) {
 		c->best = 0;
 		c->tie = c->n > 1 && !c->v[1].blacklisted &&
-			 c->v[1].wildcards == c->v[0].wildcards;
+			 c->v[1].wildcards == c->v[0].wildcards && c->v[1].stars == c->v[0].stars;
 	}
 	return 0;
 }
 
 void cands_free(struct cands *c)
 {
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].alias);
 	free(c->v);
 	c->v = NULL;
 	c->n = c->cap = 0;

@@ -21,8 +21,9 @@ enum cand_src {
 
 struct cand {
 	char module[NAME_MAX_LEN];	/* kmod's normalised name */
-	char alias[ALIAS_MAX];		/* matching pattern, "" for SRC_FALLBACK */
-	unsigned wildcards;		/* '*' in alias: fewer is more specific */
+	char *alias;			/* matching pattern, "" for SRC_FALLBACK */
+	unsigned wildcards;		/* wildcards in alias (alias_rank): fewer is more specific */
+	unsigned stars;			/* of which '*' */
 	bool builtin;
 	bool blacklisted;
 	enum cand_src src;
@@ -31,7 +32,8 @@ struct cand {
 /*
  * Matching VFIO modules for one vfio alias, ranked best first: never a
  * blacklisted module before a usable one, then fewest wildcards, then
- * module name (a tie is broken by name; tie is set so callers can warn).
+ * fewest '*' of them, then module name (a tie is broken by name; tie is
+ * set so callers can warn).
  * best is the index of the chosen module, -1 when every match is
  * blacklisted or nothing matched.
  */
@@ -61,8 +63,16 @@ void cands_free(struct cands *c);
 
 const char *cand_src_name(enum cand_src src);
 
-/* Count of '*' in a pattern. */
-unsigned alias_wildcards(const char *pattern);
+/*
+ * How broad an alias pattern is: its wildcards, every construct counted
+ * once (a '*', a '?', a bracket expression "[...]"), and of those the
+ * '*', which match any number of characters where the others match one.
+ * A pattern from a kmod index (index true) is literal up to its first
+ * '*', '?' or '[', as libkmod compares that part byte for byte; a
+ * modprobe.d pattern is fnmatch()ed whole, so a '\' escapes anywhere.
+ * A '\'-escaped character and a '[' without its ']' are literal.
+ */
+void alias_rank(const char *pattern, bool index, unsigned *wildcards, unsigned *stars);
 
 /* Is module listed in modules.builtin.bin? 1, 0 or -errno. */
 int module_is_builtin(struct vctx *ctx, const char *module);
