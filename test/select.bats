@@ -37,7 +37,7 @@ vfio_alias_of() {
 	assert_equal "$(best 0000:00:1f.0)" vfio_pci
 }
 
-@test "wildcard counts are the '*' in each alias and rank ascending" {
+@test "wildcard counts are the '*' in each kernel alias and rank ascending" {
 	local dev line mod w alias prev=-1 stars
 	for dev in 0000:00:03.0 0000:00:04.0 0000:00:08.0; do
 		prev=-1
@@ -204,4 +204,35 @@ vfio_alias_of() {
 	assert_success
 	assert_equal "$(jq -r '.[].device' <<<"$output")" \
 		"$(ls "$ROOT/sys/bus/pci/devices" | sort -t: -k1,1 -k2,2 | awk -F: '{print length($1)" "$0}' | sort -k1,1n -s | cut -d' ' -f2)"
+}
+
+# cfg_alias PATTERN: a modprobe.d alias of PATTERN to vfxt_cfg
+cfg_alias() {
+	echo "alias $1 vfxt_cfg" >> "$ROOT/etc/modprobe.d/vfxt.conf"
+}
+
+@test "'?' and '[...]' are wildcards too: a modprobe.d alias with them never outranks a more exact one" {
+	# 0 '*' but 22 '?': as broad as the generic alias's 7 '*' for this device
+	cfg_alias 'vfio_pci:v00001234d000011E8sv????????sd????????bc??sc??i??'
+	run candidates 0000:00:03.0
+	assert_line --index 0 --regexp '^vfxt_edu_vfio_pci 5 '
+	assert_line --regexp '^vfxt_cfg 22 .* modprobe.d$'
+	# a bracket expression is one more wildcard: 6, no tie with the 5 '*' of edu
+	fixture_setup
+	cfg_alias 'vfio_pci:v0000123[0-9]d000011E8sv*sd*bc*sc*i*'
+	run "$VFIOCTL" --root "$ROOT" --json list-candidates 0000:00:03.0
+	assert_success
+	assert_equal "$(jq -r '.[0].best' <<<"$output")" vfxt_edu_vfio_pci
+	assert_equal "$(jq -c '[.[0].candidates[] | select(.module == "vfxt_cfg") | .wildcards]' <<<"$output")" '[6]'
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run 0000:00:03.0
+	refute_output --partial "match equally well"
+}
+
+@test "at equal wildcard counts fewer '*' win: a '?' matches one character, a '*' any number" {
+	cfg_alias 'vfio_pci:v00001234d000011E8sv*sd*bc*sc*i0?'
+	run candidates 0000:00:03.0
+	assert_line --index 0 --regexp '^vfxt_cfg 5 vfio_pci:v00001234d000011E8sv\*sd\*bc\*sc\*i0\? '
+	assert_line --index 1 --regexp '^vfxt_edu_vfio_pci 5 '
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run 0000:00:03.0
+	refute_output --partial "match equally well"
 }
