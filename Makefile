@@ -48,8 +48,8 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 .DELETE_ON_ERROR:
 KREL = $(shell test/lib/kernel-release)
 
-.PHONY: FORCE bench all check check-host check-vm clean install uninstall deps kernel demo man \
-	cross-arm64
+.PHONY: FORCE bench all check check-host check-vm check-asan fuzz fuzzers clean install uninstall \
+	deps kernel demo man cross-arm64
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -112,6 +112,48 @@ $(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 $(WARNINGS) -static -o $@ $<
 
+# Sanitized builds, with Debian's clang: lib/ and vfioctl.c under ASan and
+# UBSan (any report aborts), and coverage for libFuzzer. $(SAN)/vfioctl is
+# what make check-asan tests; the harnesses of test/fuzz link the same lib/.
+SAN := $(B)/san
+SAN_CC ?= clang
+SAN_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fsanitize=fuzzer-no-link
+SAN_LIB_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(wildcard lib/*.c))
+
+$(SAN)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CPPFLAGS) $(filter-out -O2 -g,$(CFLAGS)) $(SAN_CFLAGS) -c -o $@ $<
+
+-include $(SAN_LIB_OBJS:.o=.d) $(SAN)/obj/vfioctl.d
+$(SAN)/obj/lib/persist.o: $(B)/sbindir
+
+$(SAN)/vfioctl: $(SAN)/obj/vfioctl.o $(SAN_LIB_OBJS)
+	$(SAN_CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# libFuzzer harnesses (test/fuzz/README.md): make fuzz FUZZ_SECONDS=N runs
+# each for N seconds, two at a time, on its seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZERS := $(patsubst test/fuzz/%.c,$(B)/fuzz/%,$(wildcard test/fuzz/fuzz-*.c))
+
+$(B)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz.h $(SAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) -std=gnu11 -D_GNU_SOURCE $(DEP_CFLAGS) $(WARNINGS) -Wno-missing-prototypes \
+		$(filter-out -fsanitize=fuzzer-no-link,$(SAN_CFLAGS)) -fsanitize=fuzzer \
+		-o $@ $< $(SAN_LIB_OBJS) $(DEP_LIBS)
+
+fuzzers: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	test/fuzz/run $(FUZZ_SECONDS) $(FUZZERS)
+
+# The fake-root suites against $(SAN)/vfioctl: any sanitizer report fails.
+ASAN_SUITES := test/cli.bats test/select.bats test/write.bats test/safe.bats \
+	test/persist.bats test/refuse.bats test/inuse.bats test/kindex.bats
+
+check-asan: all $(SAN)/vfioctl $(B)/kindex-diff
+	test/lib/run-sanitized $(SAN)/vfioctl $(ASAN_SUITES)
+
 # vfioctl's index reader against libkmod's (test/kindex.bats).
 $(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/util.h
 	@mkdir -p $(B)
@@ -154,10 +196,10 @@ deps:
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
 
-check: all $(B)/vfio-user $(B)/kindex-diff kernel cross-arm64
+check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64
 	test/run
 
-check-host: all $(B)/kindex-diff
+check-host: all $(B)/kindex-diff fuzzers
 	test/run test/*.bats
 
 check-vm: all $(B)/vfio-user kernel cross-arm64

@@ -165,8 +165,9 @@ static int kmod_prio(int priority)
 	return priority < LOG_WARNING ? LOG_WARNING : priority;
 }
 
-static void kmod_log(void *data, int priority, const char *file, int line,
-		     const char *fn, const char *format, va_list args)
+static void __attribute__((format(printf, 6, 0)))
+kmod_log(void *data, int priority, const char *file, int line, const char *fn,
+	 const char *format, va_list args)
 {
 	char msg[1024];
 

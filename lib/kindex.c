@@ -280,9 +280,10 @@ static int walk(struct walk *w, uint32_t ref, size_t plen, size_t ki, bool wild,
 
 	if (w->depth >= DEPTH_MAX)
 		return -EINVAL;
-	err = visit(w, ref & NODE_MASK);
+	/* read_node first: it checks the offset is inside the file */
+	err = read_node(w->idx, ref, &n);
 	if (!err)
-		err = read_node(w->idx, ref, &n);
+		err = visit(w, ref & NODE_MASK);
 	if (err)
 		return err;
 	w->depth++;

@@ -18,7 +18,7 @@
  */
 static jmp_buf pci_jmp;
 
-static void pci_log(int prio, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0))) pci_log(int prio, const char *fmt, va_list ap)
 {
 	char msg[512];
 
@@ -26,7 +26,7 @@ static void pci_log(int prio, const char *fmt, va_list ap)
 	log_msg(prio, "libpci: %s", msg);
 }
 
-static void __attribute__((noreturn)) pci_error_cb(char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) pci_error_cb(char *fmt, ...)
 {
 	va_list ap;
 
@@ -36,7 +36,7 @@ static void __attribute__((noreturn)) pci_error_cb(char *fmt, ...)
 	longjmp(pci_jmp, 1);
 }
 
-static void pci_warning_cb(char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) pci_warning_cb(char *fmt, ...)
 {
 	va_list ap;
 
@@ -45,7 +45,7 @@ static void pci_warning_cb(char *fmt, ...)
 	va_end(ap);
 }
 
-static void pci_debug_cb(char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) pci_debug_cb(char *fmt, ...)
 {
 	va_list ap;
 

@@ -129,8 +129,7 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Parse one file; 0, or -EINVAL with the error recorded. */
-static int parse_record(struct records *rs, const char *path, FILE *f, struct record *r)
+int record_parse(struct records *rs, const char *path, FILE *f, struct record *r)
 {
 	bool have_match = false, have_driver = false;
 	char line[512];
@@ -276,7 +275,7 @@ int records_load(struct vctx *ctx, struct records *rs)
 			close(fd);
 			continue;
 		}
-		err = parse_record(rs, path, f, &r);
+		err = record_parse(rs, path, f, &r);
 		fclose(f);
 		if (err) {
 			/* reported and skipped: never the whole set */
@@ -343,30 +342,38 @@ int record_check(const struct record *r)
 	return 0;
 }
 
-int record_write(struct vctx *ctx, const struct record *r)
+int record_format(const struct record *r, char *buf, size_t size)
 {
-	char path[PATH_MAX], dir[PATH_MAX], what[64], buf[512], vfs[32];
+	char what[64], vfs[32];
 	int err;
 
 	/* never write what records_load would refuse */
 	err = record_check(r);
 	if (err)
 		return err;
-	err = ctx_path(ctx, dir, sizeof(dir), "/etc/vfioctl.d");
+	return xsnprintf(buf, size,
+			 "# vfioctl record, see vfioctl.d(5); vfioctl apply binds it at boot\n"
+			 "%s = %s\ndriver = %s\n%s%s%s%s",
+			 r->kind == MATCH_DEVICE ? "device" : "ids",
+			 record_what(r, what, sizeof(what)), r->driver,
+			 r->owner[0] ? "owner = " : "", r->owner, r->owner[0] ? "\n" : "",
+			 numvfs_line(r, vfs, sizeof(vfs)));
+}
+
+int record_write(struct vctx *ctx, const struct record *r)
+{
+	char path[PATH_MAX], dir[PATH_MAX], buf[512];
+	int err;
+
+	err = record_format(r, buf, sizeof(buf));
+	if (!err)
+		err = ctx_path(ctx, dir, sizeof(dir), "/etc/vfioctl.d");
 	if (!err)
 		err = mkdir_p(dir, 0755);
 	/* a record read from a file of the admin's naming stays in that file */
 	if (!err)
 		err = r->file[0] ? xstrcpy(path, sizeof(path), r->file) :
 			record_path(ctx, r, path, sizeof(path));
-	if (!err)
-		err = xsnprintf(buf, sizeof(buf),
-				"# vfioctl record, see vfioctl.d(5); vfioctl apply binds it at boot\n"
-				"%s = %s\ndriver = %s\n%s%s%s%s",
-				r->kind == MATCH_DEVICE ? "device" : "ids",
-				record_what(r, what, sizeof(what)), r->driver,
-				r->owner[0] ? "owner = " : "", r->owner, r->owner[0] ? "\n" : "",
-				numvfs_line(r, vfs, sizeof(vfs)));
 	if (err)
 		return err;
 	return write_file_atomic(path, buf, strlen(buf), 0644);

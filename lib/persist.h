@@ -79,10 +79,19 @@ int ids_parse(const char *s, struct record *r);
 int record_path(struct vctx *ctx, const struct record *r, char *path, size_t size);
 
 /*
+ * Parse one record file, opened as f and named path (in messages): 0, or
+ * -EINVAL with the error added to rs (which may be empty) and warned.
+ */
+int record_parse(struct records *rs, const char *path, FILE *f, struct record *r);
+
+/*
  * Is r what records_load would accept: its device or IDs, a driver name,
  * an owner_valid() owner, a VF count? 0 or -EINVAL.
  */
 int record_check(const struct record *r);
+
+/* r as its file says it: record_check() first, -ENAMETOOLONG when cut. */
+int record_format(const struct record *r, char *buf, size_t size);
 
 /*
  * Write r atomically (temp file, fsync, rename), mode 0644: to r->file when

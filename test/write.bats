@@ -88,7 +88,7 @@ setup() {
 	[ ! -s "$TRACE" ]
 	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
 	# and no init_module/finit_module was attempted
-	run strace -f -qq -e trace=init_module,finit_module -o "$BATS_TEST_TMPDIR/mod" \
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=init_module,finit_module -o "$BATS_TEST_TMPDIR/mod" \
 		"$VFIOCTL" --root "$ROOT" bind 0000:00:08.0
 	[ ! -s "$BATS_TEST_TMPDIR/mod" ]
 }
