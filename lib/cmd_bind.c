@@ -135,6 +135,8 @@ static int check_iommu(struct vctx *ctx, const struct pcidev *d, const struct ta
 		return 0;
 	if (t->driver[0] && driver_is_vfio(ctx, t->driver) != 1)
 		return 0;	/* pci-stub and the like need no IOMMU */
+	if (!d->driver[0] && iommu_group_on_probe(ctx))
+		return 0;	/* its group comes with the probe; a refusal rolls back */
 	if (!req->noiommu) {
 		out_error(d->addr, 0, "no IOMMU: VFIO needs one to isolate the device (turn on "
 			  "VT-d/AMD-Vi in the firmware, intel_iommu=on or amd_iommu=on on the kernel "
@@ -414,6 +416,8 @@ int bind_device(struct vctx *ctx, const struct bind_req *req)
 	out_str(OUT_JSON, "status", NULL, "bound");
 	out_text("%s: bound to %s (module %s), was on %s\n", addr, t.driver,
 		 t.module[0] ? t.module : "none", o.before[0] ? o.before : "no driver");
+	if (d.group < 0)	/* the probe made its group (arm64): read it */
+		pcidev_load(ctx, addr, &d);
 	if (!req->quiet_group)
 		warn_group(ctx, &d);
 	give_owner(ctx, &d, req);

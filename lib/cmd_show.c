@@ -21,7 +21,10 @@ static void show_group(struct vctx *ctx, const struct pcidev *d)
 	size_t i;
 
 	if (d->group < 0) {
-		out_null(OUT_ANY, "iommu_group", "   group:    none (no IOMMU: VFIO cannot use this device)\n");
+		out_null(OUT_ANY, "iommu_group", !d->driver[0] && iommu_group_on_probe(ctx) ?
+			 "   group:    none yet (an IOMMU is registered: here a device joins its group "
+			 "when a driver probes it)\n" :
+			 "   group:    none (no IOMMU: VFIO cannot use this device)\n");
 		return;
 	}
 	out_int(OUT_ANY, "iommu_group", "   group:    %lld", d->group);

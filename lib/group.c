@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,4 +56,22 @@ void group_status_free(struct group_status *gs)
 	free(gs->m);
 	gs->m = NULL;
 	gs->n = 0;
+}
+
+bool iommu_group_on_probe(struct vctx *ctx)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	bool found = false;
+	DIR *dir;
+
+	if (ctx_path(ctx, path, sizeof(path), "/sys/class/iommu"))
+		return false;
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (!found && (e = readdir(dir)))
+		found = e->d_name[0] != '.';
+	closedir(dir);
+	return found;
 }

@@ -29,6 +29,16 @@ struct group_status {
 };
 
 int group_status(struct vctx *ctx, int group, struct group_status *gs);
+
+/*
+ * Whether a device with no iommu_group may still get one when a driver
+ * probes it: true when an IOMMU is registered (/sys/class/iommu has an
+ * entry). On arm64 (device tree or ACPI IORT) a device joins its group only
+ * in really_probe (of_dma_configure / acpi_dma_configure), so a device that
+ * never had a driver has no group although an SMMU translates for it; on
+ * x86 every device a VT-d/AMD-Vi unit covers has its group from the start.
+ */
+bool iommu_group_on_probe(struct vctx *ctx);
 void group_status_free(struct group_status *gs);
 
 #endif
