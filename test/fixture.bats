@@ -545,7 +545,7 @@ hexshape() {
 	run ls "$ROOT/sys/module/vfio_pci_core/holders"
 	refute_line vfxt_edu_vfio_pci
 	run grep -c . "$ROOT/proc/modules"
-	assert_output 14
+	assert_output 20
 	# Loading one registers its driver.
 	fixture_load_module "$ROOT" vfxt_tie_a_vfio_pci vfxt-tie-a
 	[ "$(readlink "$ROOT/sys/bus/pci/drivers/vfxt-tie-a/module")" = \
@@ -565,4 +565,111 @@ hexshape() {
 	assert_failure
 	run fixture_add_device "$ROOT" 0000:00:02.0 1af4:1042 1af4:1100 0x010000 - 21
 	assert_failure
+}
+
+# --- the buses beside PCI (test/fixture/bus-devices, buses.bash) -----------
+
+@test "platform and AMBA devices have the shape Debian's arm64 kernel gives QEMU virt's" {
+	run diff <(grep -v '^#' "$FIXTURE_TOP/test/fixture/arm64-sysfs") \
+		<("$FIXTURE_TOP/test/vm/arm64/sysfs-shape" "$ROOT")
+	assert_success
+}
+
+@test "modinfo, modprobe -R: the stand-ins and reset handlers carry the real modules' aliases, parameters and vfio dependency" {
+	local m
+	for m in vfio_platform vfio_amba vfio_fsl_mc vfio_cdx vfio_platform_amdxgbe \
+		 vfio_platform_calxedaxgmac vfxt_cdx_vfio; do
+		run modinfo -b "$ROOT" -k "$KREL" -F depends "$m"
+		assert_output vfio
+	done
+	run modinfo -b "$ROOT" -k "$KREL" -F parm vfio_platform
+	assert_output "reset_required:override reset requirement (default: 1) (bool)"
+	run modinfo -b "$ROOT" -k "$KREL" -F alias vfio_platform
+	assert_output ""
+	assert_equal "$(resolve vfio-reset:amd,xgbe-seattle-v1a)" vfio_platform_amdxgbe
+	assert_equal "$(resolve vfio-reset:calxeda,hb-xgmac)" vfio_platform_calxedaxgmac
+	assert_equal "$(resolve vfio-reset:arm,pl031)" ""
+	# CDX ranks like PCI: the exact variant and the generic driver
+	assert_equal "$(resolve "vfio_$(cat "$ROOT/sys/bus/cdx/devices/cdx-00:00/modalias")")" \
+		"vfio_cdx vfxt_cdx_vfio"
+	assert_equal "$(resolve "vfio_$(cat "$ROOT/sys/bus/cdx/devices/cdx-00:01/modalias")")" vfio_cdx
+	assert_equal "$(cat "$ROOT/sys/bus/cdx/devices/cdx-00:00/modalias")" \
+		cdx:v10EEd8084sv10EEsd8084c000000
+}
+
+@test "bus devices: bus, driver, group and module links name each other; compatible lists are NUL-separated" {
+	local bus l d name drv g m
+	for bus in platform amba fsl-mc cdx; do
+		[ -f "$ROOT/sys/bus/$bus/drivers_probe" ] || fail "$bus: drivers_probe"
+		[ "$(cat "$ROOT/sys/bus/$bus/drivers_autoprobe")" = 1 ] || fail "$bus: autoprobe"
+		for l in "$ROOT/sys/bus/$bus/devices"/*; do
+			name=${l##*/}
+			d=$(readlink -f "$l")
+			[[ $d == "$ROOT"/sys/devices/* ]] || fail "$bus/$name: $d"
+			[ "$(readlink -f "$d/subsystem")" = "$ROOT/sys/bus/$bus" ] || fail "$bus/$name: subsystem"
+			[ -f "$d/driver_override" ] || fail "$bus/$name: driver_override"
+			if [ -L "$d/driver" ]; then
+				drv=$(readlink -f "$d/driver")
+				[ "$(readlink -f "$drv/$name")" = "$d" ] || fail "$bus/$name: driver"
+				grep -qx "DRIVER=${drv##*/}" "$d/uevent" || fail "$bus/$name: uevent"
+			fi
+			if [ -L "$d/iommu_group" ]; then
+				g=$(readlink -f "$d/iommu_group")
+				[ "$(readlink -f "$g/devices/$name")" = "$d" ] || fail "$bus/$name: group"
+			fi
+		done
+		for l in "$ROOT"/sys/module/*/drivers/"$bus":*; do
+			[ -L "$l" ] || continue
+			m=${l%/drivers/*}
+			[ "$(readlink -f "$(readlink -f "$l")/module")" = "$m" ] || fail "$l"
+		done
+	done
+	# a DPRC and its objects share one group; the child container has its own
+	d=$ROOT/sys/bus/fsl-mc/devices
+	assert_equal "$(readlink -f "$d/dpni.0/iommu_group")" "$(readlink -f "$d/dprc.1/iommu_group")"
+	assert_equal "$(readlink -f "$d/dpni.2/iommu_group")" "$(readlink -f "$d/dprc.3/iommu_group")"
+	[ "$(readlink -f "$d/dprc.3/iommu_group")" != "$(readlink -f "$d/dprc.1/iommu_group")" ]
+	assert_equal "$(readlink -f "$d/dpni.2/..")" "$(readlink -f "$d/dprc.3")"
+	assert_equal "$(cat "$d/dpni.2/modalias")" fsl-mc:v00001957ddpni
+	# compatible: every entry NUL-ended, in order
+	assert_equal "$(od -An -c "$ROOT/sys/bus/platform/devices/fff50000.ethernet/of_node/compatible" | tr -s ' ' | tr -d '\n')" \
+		" v f x t , h b - x g m a c - v 2 \0 c a l x e d a , h b - x g m a c \0"
+	assert_equal "$(cat "$ROOT/sys/bus/platform/devices/fff50000.ethernet/modalias")" \
+		"of:NethernetT(null)Cvfxt,hb-xgmac-v2Ccalxeda,hb-xgmac"
+	# ACPI: a firmware node instead of a device-tree one
+	d=$ROOT/sys/bus/platform/devices/AMDI8001:00
+	[ ! -e "$d/of_node" ]
+	assert_equal "$(cat "$d/firmware_node/path")" '\_SB_.XGE1'
+	assert_equal "$(cat "$d/firmware_node/hid")" AMDI8001
+	assert_equal "$(readlink -f "$d/firmware_node/physical_node")" "$(readlink -f "$d")"
+	[ -L "$ROOT/sys/module/amd_xgbe/drivers/platform:amd-xgbe" ]
+	[ ! -e "$ROOT/sys/bus/platform/drivers/amd-xgbe/new_id" ]
+}
+
+@test "fixture_bus_*: bind, unbind, override and driver registration keep a root consistent" {
+	local d
+	d=$(fixture_bus_device_dir "$ROOT" platform e0700000.xgmac)
+	fixture_bus_unbind "$ROOT" platform e0700000.xgmac
+	[ ! -e "$d/driver" ]
+	[ ! -e "$ROOT/sys/bus/platform/drivers/amd-xgbe/e0700000.xgmac" ]
+	run grep -c DRIVER= "$d/uevent"
+	assert_output 0
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	[ -L "$ROOT/sys/module/vfio_platform/drivers/platform:vfio-platform" ]
+	fixture_bus_set_override "$ROOT" platform e0700000.xgmac vfio-platform
+	assert_equal "$(cat "$d/driver_override")" vfio-platform
+	fixture_bus_bind "$ROOT" platform e0700000.xgmac vfio-platform
+	assert_equal "$(readlink -f "$d/driver")" "$ROOT/sys/bus/platform/drivers/vfio-platform"
+	grep -qx DRIVER=vfio-platform "$d/uevent"
+	run fixture_unload_module "$ROOT" vfio_platform
+	assert_failure
+	assert_output --partial "is bound to e0700000.xgmac"
+	fixture_bus_unbind "$ROOT" platform e0700000.xgmac
+	fixture_unload_module "$ROOT" vfio_platform
+	[ ! -e "$ROOT/sys/bus/platform/drivers/vfio-platform" ]
+	run fixture_bus_bind "$ROOT" platform e0700000.xgmac vfio-platform
+	assert_failure
+	run fixture_bus_add_device "$ROOT" amba x.dma platform - - of=/x compatible=arm,pl330
+	assert_failure
+	assert_output --partial "want id=XXXXXXXX"
 }

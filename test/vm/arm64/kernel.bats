@@ -30,6 +30,11 @@ bind_raw() {
 	echo "$2" > "/sys/bus/$1/drivers_probe" || true
 }
 
+@test "the platform and AMBA devices the fake roots copy (test/fixture/arm64-sysfs) look the same here" {
+	run diff <(grep -v '^#' test/fixture/arm64-sysfs) <(test/vm/arm64/sysfs-shape)
+	assert_success
+}
+
 @test "virt: AMBA and platform devices with compatible lists and no IOMMU group; PCI behind the SMMUv3" {
 	for d in $PL011 $PL031 $PL061; do
 		[ -e /sys/bus/amba/devices/$d/driver_override ]
