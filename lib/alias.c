@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alias.h"
+#include "bus.h"
 #include "ctx.h"
 #include "kindex.h"
 #include "log.h"
@@ -310,25 +311,52 @@ static int cand_cmp(const void *pa, const void *pb)
 	return strcmp(a->module, b->module);
 }
 
+/*
+ * An alias as depmod stores it and kmod looks it up: '-' becomes '_',
+ * except inside a [...] class ("vfio-reset:amd,xgbe-seattle-v1a" is
+ * indexed as "vfio_reset:amd,xgbe_seattle_v1a").
+ */
+static int alias_normalize(const char *alias, char *buf, size_t size)
+{
+	size_t i;
+	bool in_class = false;
+
+	for (i = 0; alias[i]; i++) {
+		if (i + 1 >= size)
+			return -ENAMETOOLONG;
+		if (alias[i] == '[')
+			in_class = true;
+		else if (alias[i] == ']')
+			in_class = false;
+		buf[i] = alias[i] == '-' && !in_class ? '_' : alias[i];
+	}
+	buf[i] = '\0';
+	return 0;
+}
+
 int cands_lookup(struct vctx *ctx, const char *key, struct cands *c)
 {
+	const struct bus_kind *b;
 	int err;
 
 	memset(c, 0, sizeof(*c));
 	c->best = -1;
-	err = xstrcpy(c->key, sizeof(c->key), key);
+	err = alias_normalize(key, c->key, sizeof(c->key));
 	if (!err)
 		err = search_index(ctx, "modules.alias.bin", SRC_MODULES, true, c);
 	if (!err)
 		err = search_index(ctx, "modules.builtin.alias.bin", SRC_BUILTIN, false, c);
 	if (!err)
 		err = search_config(ctx, c);
-	if (!err && c->n == 0) {
-		/* kernels before vfio aliases existed: vfio_pci fits every device */
-		int builtin = module_is_builtin(ctx, GENERIC_VFIO_MODULE);
+	if (!err && c->n == 0 && (b = bus_by_alias(key)) && b->universal) {
+		/* kernels before vfio aliases existed: the universal driver
+		 * (vfio_pci, vfio_cdx) fits every device of its bus */
+		int builtin = module_is_builtin(ctx, b->universal);
 
-		if (builtin > 0 || module_is_modular(ctx, GENERIC_VFIO_MODULE) > 0)
-			err = cands_add(c, GENERIC_VFIO_MODULE, NULL, SRC_FALLBACK, builtin > 0);
+		if (builtin > 0 || module_is_modular(ctx, b->universal) > 0)
+			err = cands_add(c, b->universal, NULL, SRC_FALLBACK, builtin > 0);
+		if (!err && c->n)
+			c->v[c->n - 1].wildcards = b->universal_wildcards;
 	}
 	if (err) {
 		cands_free(c);

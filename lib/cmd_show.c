@@ -7,6 +7,7 @@
 
 #include "alias.h"
 #include "bind.h"
+#include "bus.h"
 #include "cmd.h"
 #include "ctx.h"
 #include "group.h"
@@ -208,6 +209,7 @@ out:
 int cmd_show(struct vctx *ctx, const struct cmd_args *a)
 {
 	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	char *names[1];
 	size_t n = 0;
 	int err;
 
@@ -216,7 +218,25 @@ int cmd_show(struct vctx *ctx, const struct cmd_args *a)
 		ctx_fail(ctx, EXIT_USAGE);
 		return -EINVAL;
 	}
-	err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
+	if (strchr(a->names[0], '/')) {
+		const struct bus_kind *bus;
+		char name[128], shown[160];
+
+		err = bus_split(a->names[0], NULL, &bus, name, sizeof(name));
+		if (err) {
+			out_error(printable(a->names[0], shown, sizeof(shown)), 0, err == -ENODEV ?
+				  "unknown bus (pci, platform, amba, fsl-mc or cdx)" :
+				  "not a device name");
+			ctx_fail(ctx, EXIT_USAGE);
+			return err;
+		}
+		if (bus->id != BUS_PCI)
+			return show_bus_device(ctx, bus, name, a->names[0]);
+		names[0] = name;
+		err = resolve_names(ctx, names, 1, &addrs, &n);
+	} else {
+		err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
+	}
 	if (err)
 		return err;
 	show_one(ctx, addrs[0]);

@@ -150,8 +150,10 @@ int mod_load(struct vctx *ctx, const char *module)
 	return (st == MOD_LIVE || st == MOD_BUILTIN) ? 0 : -ENOENT;
 }
 
-int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t size)
+int mod_bus_driver(struct vctx *ctx, const char *module, const char *bus, char *driver,
+		   size_t size)
 {
+	size_t blen = strlen(bus);
 	char dir[PATH_MAX];
 	struct dirent *de;
 	int found = 0, err = 0;
@@ -164,10 +166,11 @@ int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t si
 	if (!d)
 		return errno == ENOENT ? -ENOENT : -errno;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "pci:", 4) || !de->d_name[4])
+		if (strncmp(de->d_name, bus, blen) || de->d_name[blen] != ':' ||
+		    !de->d_name[blen + 1])
 			continue;
 		if (found++ == 0)
-			err = xstrcpy(driver, size, de->d_name + 4);
+			err = xstrcpy(driver, size, de->d_name + blen + 1);
 	}
 	closedir(d);
 	if (err)
@@ -175,6 +178,11 @@ int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t si
 	if (found == 0)
 		return -ENOENT;
 	return found > 1 ? -ENOTUNIQ : 0;
+}
+
+int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t size)
+{
+	return mod_bus_driver(ctx, module, "pci", driver, size);
 }
 
 bool driver_registered(struct vctx *ctx, const char *driver)

@@ -42,6 +42,10 @@ int mod_load(struct vctx *ctx, const char *module);
  */
 int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t size);
 
+/* The same for any bus: ROOT/sys/module/MODULE/drivers/BUS:NAME. */
+int mod_bus_driver(struct vctx *ctx, const char *module, const char *bus, char *driver,
+		   size_t size);
+
 /* Is a driver of that name registered on the PCI bus? */
 bool driver_registered(struct vctx *ctx, const char *driver);
 
