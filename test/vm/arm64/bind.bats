@@ -28,3 +28,19 @@ teardown() {
 	assert_equal "$(driver_of pci $EDU)" none
 	assert_equal "$(override_of pci $EDU)" "(null)"
 }
+
+@test "show on the real kernel: PL031's first compatible has the fixture handler, gpio-keys has none; no IOMMU group for either" {
+	run "$VFIOCTL" show amba/$PL031
+	assert_success
+	assert_line "               compatible: arm,pl031 arm,primecell"
+	assert_line "               = vfio-reset:arm,pl031 -> vfxt_reset_pl031 (not loaded), entry 1 of 2"
+	assert_line "   now on:   rtc-pl031, driver_override (null)"
+	assert_line "   group:    none: no IOMMU translates for this device (its firmware names none), so VFIO cannot use it"
+	modprobe vfio-platform
+	run "$VFIOCTL" --json show platform/$KEYS
+	assert_success
+	assert_equal "$(jq -c .reset <<<"$output")" '{"method":null,"module":null,"reset_required":true}'
+	assert_equal "$(jq -r .driver <<<"$output")" vfio-platform
+	assert_equal "$(jq -r .of_node <<<"$output")" /gpio-keys
+	modprobe -r vfio-platform
+}
