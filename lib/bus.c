@@ -40,6 +40,18 @@ const struct bus_kind *bus_by_alias(const char *key)
 	return NULL;
 }
 
+const struct bus_kind *bus_of_arg(const char *arg)
+{
+	const char *slash = strchr(arg, '/');
+	char busname[16];
+
+	if (!slash || (size_t)(slash - arg) >= sizeof(busname))
+		return NULL;
+	memcpy(busname, arg, (size_t)(slash - arg));
+	busname[slash - arg] = '\0';
+	return bus_by_name(busname);
+}
+
 const struct bus_kind *bus_at(size_t i)
 {
 	return i < ARRAY_SIZE(buses) ? &buses[i] : NULL;
@@ -65,16 +77,11 @@ int bus_split(const char *arg, const char *bus_opt, const struct bus_kind **bus,
 {
 	const char *slash = strchr(arg, '/');
 	const struct bus_kind *b = NULL, *opt = NULL;
-	char busname[16];
 
 	if (bus_opt && !(opt = bus_by_name(bus_opt)))
 		return -ENODEV;
 	if (slash) {
-		if ((size_t)(slash - arg) >= sizeof(busname))
-			return -ENODEV;
-		memcpy(busname, arg, (size_t)(slash - arg));
-		busname[slash - arg] = '\0';
-		if (!(b = bus_by_name(busname)))
+		if (!(b = bus_of_arg(arg)))
 			return -ENODEV;
 		if (opt && opt != b)
 			return -EEXIST;

@@ -30,6 +30,10 @@ const struct bus_kind *bus_by_name(const char *name);
 /* The bus whose vfio aliases start with the key's prefix ("vfio_cdx:..."). */
 const struct bus_kind *bus_by_alias(const char *key);
 
+/* The bus an argument names with a "BUS/" prefix; NULL when it has none or
+ * names no bus vfioctl knows. */
+const struct bus_kind *bus_of_arg(const char *arg);
+
 /* Every bus, in the order list-devices --bus all shows them. */
 const struct bus_kind *bus_at(size_t i);
 

@@ -209,7 +209,7 @@ out:
 int cmd_show(struct vctx *ctx, const struct cmd_args *a)
 {
 	char (*addrs)[PCI_ADDR_MAX] = NULL;
-	char *names[1];
+	const struct bus_kind *bus;
 	size_t n = 0;
 	int err;
 
@@ -218,25 +218,20 @@ int cmd_show(struct vctx *ctx, const struct cmd_args *a)
 		ctx_fail(ctx, EXIT_USAGE);
 		return -EINVAL;
 	}
-	if (strchr(a->names[0], '/')) {
-		const struct bus_kind *bus;
+	bus = bus_of_arg(a->names[0]);
+	if (bus && bus->id != BUS_PCI) {
 		char name[128], shown[160];
 
-		err = bus_split(a->names[0], NULL, &bus, name, sizeof(name));
-		if (err) {
-			out_error(printable(a->names[0], shown, sizeof(shown)), 0, err == -ENODEV ?
-				  "unknown bus (pci, platform, amba, fsl-mc or cdx)" :
-				  "not a device name");
+		if (bus_split(a->names[0], NULL, &bus, name, sizeof(name))) {
+			out_error(NULL, 0, "'%s': not a device name (expected %s/NAME, NAME as in "
+				  "/sys/bus/%s/devices)", printable(a->names[0], shown, sizeof(shown)),
+				  bus->name, bus->name);
 			ctx_fail(ctx, EXIT_USAGE);
-			return err;
+			return -EINVAL;
 		}
-		if (bus->id != BUS_PCI)
-			return show_bus_device(ctx, bus, name, a->names[0]);
-		names[0] = name;
-		err = resolve_names(ctx, names, 1, &addrs, &n);
-	} else {
-		err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
+		return show_bus_device(ctx, bus, name, a->names[0]);
 	}
+	err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
 	if (err)
 		return err;
 	show_one(ctx, addrs[0]);

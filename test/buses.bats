@@ -99,10 +99,12 @@ show_json() {
 @test "show BUS/NAME: an unknown bus, a name that is no sysfs entry, a missing device; pci/ADDR is PCI" {
 	run "$VFIOCTL" --root "$ROOT" show usb/1-1
 	assert_failure 2
-	assert_output "vfioctl: usb/1-1: unknown bus (pci, platform, amba, fsl-mc or cdx)"
+	assert_output --partial "vfioctl: 'usb/1-1': not a PCI device name"
 	run "$VFIOCTL" --root "$ROOT" show platform/../../etc
 	assert_failure 2
-	assert_output "vfioctl: platform/../../etc: not a device name"
+	assert_output "vfioctl: 'platform/../../etc': not a device name (expected platform/NAME, NAME as in /sys/bus/platform/devices)"
+	run "$VFIOCTL" --root "$ROOT" show amba/
+	assert_failure 2
 	run "$VFIOCTL" --root "$ROOT" show platform/nope
 	assert_failure 1
 	assert_line "vfioctl: platform/nope: cannot read device: No such file or directory"
