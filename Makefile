@@ -1,6 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vfioctl: `make` builds ./vfioctl, `make check` runs every test.
 
+# `make deps GOAL...` (the README's commands on a fresh machine): GOAL is
+# made by a new make once deps has installed the packages, so that nothing
+# it needs (pkg-config, git, the kernel's release) is looked at before.
+ifneq ($(and $(filter deps,$(MAKECMDGOALS)),$(filter-out deps,$(MAKECMDGOALS))),)
+AFTER_DEPS := $(filter-out deps,$(MAKECMDGOALS))
+.PHONY: after-deps $(AFTER_DEPS)
+$(AFTER_DEPS): after-deps
+	@:
+after-deps: deps
+	+$(MAKE) $(AFTER_DEPS)
+else
+
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
@@ -32,11 +44,22 @@ CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wwrite-strings -Wpointer-arith -Wundef -Wvla \
 	-Wcast-qual -Wnull-dereference
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+VERSION = $(eval VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0))$(VERSION)
 
+# pkg-config runs when a recipe first needs it (then once), never while
+# make reads this file.
 PKGS := libkmod libpci
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+DEP_CFLAGS = $(eval DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(DEP_CFLAGS)
+DEP_LIBS = $(eval DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(DEP_LIBS)
+
+# What building needs from Debian, checked before the first compile: a
+# machine without it gets one line saying so instead of compiler noise.
+need_cmd = $(if $(shell command -v $(1) 2>/dev/null),,$(2))
+need_pc = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),,$(2))
+MISSING = $(strip $(call need_cmd,$(firstword $(CC)),build-essential) \
+	$(call need_cmd,$(PKG_CONFIG),pkg-config) \
+	$(call need_pc,libkmod,libkmod-dev) $(call need_pc,libpci,libpci-dev) \
+	$(call need_cmd,$(SCDOC),scdoc))
 
 override CFLAGS += -std=gnu11 $(WARNINGS) $(DEP_CFLAGS) -D_GNU_SOURCE \
 	-DVFIOCTL_VERSION='"$(VERSION)"' -DVFIOCTL_SBINDIR='"$(BINDIR)"' -MMD -MP
@@ -48,8 +71,8 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 .DELETE_ON_ERROR:
 KREL = $(shell test/lib/kernel-release)
 
-.PHONY: FORCE bench all check check-host check-vm check-asan fuzz fuzzers clean install uninstall \
-	deps kernel demo man cross-arm64
+.PHONY: FORCE depcheck bench all check check-host check-vm check-asan fuzz fuzzers clean install \
+	uninstall deps kernel demo man cross-arm64
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -61,10 +84,13 @@ $(B)/boot/%: boot/%.in $(B)/sbindir
 	@mkdir -p $(dir $@)
 	sed -e 's|@SBINDIR@|$(BINDIR)|g' -e 's|@UDEVDIR@|$(UDEVDIR)|g' $< > $@
 
+depcheck:
+	@$(if $(MISSING),$(error missing $(MISSING): run 'make deps' (as root) first))
+
 vfioctl: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c | depcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -82,7 +108,7 @@ FORCE:
 MAN := $(B)/man/vfioctl.8 $(B)/man/vfioctl.d.5
 MANGZ := $(if $(filter-out 0 no,$(GZIP_MAN)),.gz)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
-MAN_SUBST := -e 's|@VERSION@|$(VERSION)|g' -e 's|@SBINDIR@|$(BINDIR)|g' \
+MAN_SUBST = -e 's|@VERSION@|$(VERSION)|g' -e 's|@SBINDIR@|$(BINDIR)|g' \
 	-e 's|@UDEVDIR@|$(UDEVDIR)|g' -e 's|@SYSTEMDUNITDIR@|$(SYSTEMDUNITDIR)|g' \
 	-e 's|@INITRAMFSDIR@|$(INITRAMFSDIR)|g' -e 's|@DRACUTDIR@|$(DRACUTDIR)|g'
 
@@ -93,7 +119,7 @@ man: $(MAN)
 # after; and groff may break a line after '-' but never after '\-', which
 # man renders as the same ASCII '-', so text lines get '\-' (requests and
 # scdoc's \h'-N' keep theirs).
-$(B)/man/%: man/%.scd $(B)/man/subst
+$(B)/man/%: man/%.scd $(B)/man/subst | depcheck
 	sed $(MAN_SUBST) $< | \
 		$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) $(SCDOC) > $@.tmp
 	sed -e '/^\.TH /a .nh' -e "/^[.']/b" -e '/^\\h/b' -e 's/-/\\-/g' $@.tmp > $@
@@ -108,7 +134,7 @@ $(B)/man/subst: FORCE
 	@echo "$(MAN_SUBST)" | cmp -s - $@ || echo "$(MAN_SUBST)" > $@
 
 # Test helpers built from test/.
-$(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h
+$(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h | depcheck
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 $(WARNINGS) -static -o $@ $<
 
@@ -121,7 +147,7 @@ SAN_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fsanitize=fuzzer-no-link
 SAN_LIB_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(wildcard lib/*.c))
 
-$(SAN)/obj/%.o: %.c
+$(SAN)/obj/%.o: %.c | depcheck
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(CPPFLAGS) $(filter-out -O2 -g,$(CFLAGS)) $(SAN_CFLAGS) -c -o $@ $<
 
@@ -155,12 +181,12 @@ check-asan: all $(SAN)/vfioctl $(B)/kindex-diff
 	test/lib/run-sanitized $(SAN)/vfioctl $(ASAN_SUITES)
 
 # vfioctl's index reader against libkmod's (test/kindex.bats).
-$(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/util.h
+$(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/util.h | depcheck
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(DEP_LIBS)
 
 # Benchmarks print figures and ratios; they never fail a build.
-$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c lib/util.c
+$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c lib/util.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
 
@@ -187,11 +213,6 @@ $(B)/arm64/vfioctl: $(SRCS) $(wildcard lib/*.h) $(B)/arm64/sysroot.stamp
 		-lkmod -lpci
 comma := ,
 
-# Every package the build and the tests need, from Debian (needs root).
-deps:
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		$$(grep -v '^#' test/packages)
-
 # The variant modules of kernel/, for the kernel the VM boots.
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
@@ -209,7 +230,7 @@ check-vm: all $(B)/vfio-user kernel cross-arm64
 demo: vfioctl $(B)/vfio-user kernel
 	test/vm/run -- test/vm/demo
 
-INSTALLED := $(BINDIR)/vfioctl \
+INSTALLED = $(BINDIR)/vfioctl \
 	$(UDEVDIR)/rules.d/70-vfioctl.rules \
 	$(SYSTEMDUNITDIR)/vfioctl.service \
 	$(INITRAMFSDIR)/hooks/vfioctl \
@@ -249,3 +270,11 @@ uninstall:
 clean:
 	rm -rf $(B) vfioctl
 	$(MAKE) -C kernel clean KDIR=/lib/modules/$(KREL)/build 2>/dev/null || true
+
+endif
+
+# Every package the build and the tests need, from Debian (needs root).
+deps:
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
+		install -y --no-install-recommends $$(grep -v '^#' test/packages)
+.PHONY: deps
