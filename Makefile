@@ -175,7 +175,7 @@ fuzz: $(FUZZERS)
 
 # The fake-root suites against $(SAN)/vfioctl: any sanitizer report fails.
 ASAN_SUITES := test/cli.bats test/select.bats test/write.bats test/safe.bats \
-	test/persist.bats test/refuse.bats test/inuse.bats test/kindex.bats
+	test/persist.bats test/refuse.bats test/inuse.bats test/kindex.bats test/buses.bats
 
 check-asan: all $(SAN)/vfioctl $(B)/kindex-diff
 	test/lib/run-sanitized $(SAN)/vfioctl $(ASAN_SUITES)
