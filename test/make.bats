@@ -18,6 +18,10 @@ setup_file() {
 }
 
 setup() {
+	# a top-level make, as a user types it: under `make check` (itself a
+	# sub-make of `make deps check`) the inherited MAKELEVEL and MAKEFLAGS
+	# would add "Entering directory" lines around the one line
+	unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 	BIN=$BATS_TEST_TMPDIR/bin
 	LOG=$BATS_TEST_TMPDIR/log
 	mkdir -p "$BIN"
