@@ -63,9 +63,12 @@ MISSING = $(strip $(call need_cmd,$(firstword $(CC)),build-essential) \
 
 override CFLAGS += -std=gnu11 $(WARNINGS) $(DEP_CFLAGS) -D_GNU_SOURCE \
 	-DVFIOCTL_VERSION='"$(VERSION)"' -DVFIOCTL_SBINDIR='"$(BINDIR)"' -MMD -MP
+# vfioctl.c is the front, tools/ the commands (they print), lib/ the logic
+# (0 or -errno, never prints); tools/ includes lib/'s headers by name.
+override CPPFLAGS += -Ilib
 
 B := build
-SRCS := vfioctl.c $(wildcard lib/*.c)
+SRCS := vfioctl.c $(wildcard tools/*.c) $(wildcard lib/*.c)
 OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 
 .DELETE_ON_ERROR:
@@ -138,23 +141,25 @@ $(B)/vfio-user: test/vfio-user.c kernel/edu_vfio_pci.h | depcheck
 	@mkdir -p $(B)
 	$(CC) -std=c11 -O2 $(WARNINGS) -static -o $@ $<
 
-# Sanitized builds, with Debian's clang: lib/ and vfioctl.c under ASan and
-# UBSan (any report aborts), and coverage for libFuzzer. $(SAN)/vfioctl is
-# what make check-asan tests; the harnesses of test/fuzz link the same lib/.
+# Sanitized builds, with Debian's clang: lib/, tools/ and vfioctl.c under
+# ASan and UBSan (any report aborts), and coverage for libFuzzer.
+# $(SAN)/vfioctl is what make check-asan tests; the harnesses of test/fuzz
+# link the same lib/.
 SAN := $(B)/san
 SAN_CC ?= clang
 SAN_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fsanitize=fuzzer-no-link
 SAN_LIB_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(wildcard lib/*.c))
+SAN_TOOLS_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(wildcard tools/*.c))
 
 $(SAN)/obj/%.o: %.c | depcheck
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(CPPFLAGS) $(filter-out -O2 -g,$(CFLAGS)) $(SAN_CFLAGS) -c -o $@ $<
 
--include $(SAN_LIB_OBJS:.o=.d) $(SAN)/obj/vfioctl.d
+-include $(SAN_LIB_OBJS:.o=.d) $(SAN_TOOLS_OBJS:.o=.d) $(SAN)/obj/vfioctl.d
 $(SAN)/obj/lib/persist.o: $(B)/sbindir
 
-$(SAN)/vfioctl: $(SAN)/obj/vfioctl.o $(SAN_LIB_OBJS)
+$(SAN)/vfioctl: $(SAN)/obj/vfioctl.o $(SAN_TOOLS_OBJS) $(SAN_LIB_OBJS)
 	$(SAN_CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 # libFuzzer harnesses (test/fuzz/README.md): make fuzz FUZZ_SECONDS=N runs
@@ -186,7 +191,7 @@ $(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/ut
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(DEP_LIBS)
 
 # Benchmarks print figures and ratios; they never fail a build.
-$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/print.c lib/util.c | depcheck
+$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/util.c | depcheck
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
 

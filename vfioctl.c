@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/cmd.h"
+#include "tools/cmd.h"
 #include "lib/ctx.h"
 #include "lib/log.h"
-#include "lib/print.h"
+#include "tools/print.h"
 #include "lib/util.h"
 
 #ifndef VFIOCTL_VERSION

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "log.h"
-#include "print.h"
 #include "util.h"
 
 static int log_level = LOG_WARNING;
@@ -47,7 +46,7 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 	while (len && msg[len - 1] == '\n')
 		msg[--len] = '\0';
 	/* stdout first so text output and messages keep their order on a tty */
-	out_flush();
+	fflush(stdout);
 	/* one line, whatever the values in it hold (newlines, escape sequences) */
 	fprintf(stderr, "vfioctl: %s%s\n", tag, escape_text(msg, shown, sizeof(shown)));
 }

@@ -71,7 +71,7 @@ void report_moddir(struct vctx *ctx, int err);
 /* Candidates of a device as "candidates" and "best", text or JSON. */
 void print_cands(const struct cands *c, const char *indent);
 
-/* show BUS/NAME: a device of a bus beside PCI (lib/cmd_showbus.c). */
+/* show BUS/NAME: a device of a bus beside PCI (cmd_showbus.c). */
 struct bus_kind;
 int show_bus_device(struct vctx *ctx, const struct bus_kind *bus, const char *name,
 		    const char *arg);
