@@ -30,6 +30,7 @@
 
 #include "ctx.h"
 #include "inuse.h"
+#include "log.h"
 #include "module.h"
 #include "pcidev.h"
 #include "util.h"
@@ -1203,4 +1204,37 @@ int device_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 	if (!err)
 		err = console_uses(ctx, d, u);
 	return err;
+}
+
+int inuse_check(struct vctx *ctx, const struct pcidev *d, bool force, struct inuse_check *r)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->force = force;
+	/* no driver: nothing runs on it; on a VFIO driver: what holds it open */
+	if (!d->driver[0])
+		return 0;
+	r->checked = true;
+	r->err = device_uses(ctx, d, &r->u);
+	if (r->err) {
+		uses_free(&r->u);
+		if (!force)
+			return r->err;
+		warn("%s: cannot tell what uses it (%s); taking it anyway (--force)", d->addr,
+		     strerror(-r->err));
+		return 0;
+	}
+	if (!r->u.n)
+		return 0;
+	if (!force)
+		return -EBUSY;
+	for (i = 0; i < r->u.n; i++)
+		warn("%s: in use, taken anyway (--force): %s", d->addr, r->u.v[i].what);
+	return 0;
+}
+
+void inuse_check_free(struct inuse_check *r)
+{
+	uses_free(&r->u);
 }

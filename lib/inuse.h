@@ -2,6 +2,7 @@
 #ifndef VFIOCTL_INUSE_H
 #define VFIOCTL_INUSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct vctx;
@@ -54,5 +55,23 @@ void uses_free(struct uses *u);
 
 /* "net", "mount", "swap", "holder", "root", "console", "vfio": JSON values. */
 const char *use_kind_name(enum use_kind k);
+
+/* The check made before a device leaves its driver (inuse_check). */
+struct inuse_check {
+	bool checked;		/* it had a driver: its uses were looked for */
+	bool force;		/* what was found is overridden */
+	int err;		/* device_uses() failed: nothing is known */
+	struct uses u;		/* what was found */
+};
+
+/*
+ * May d leave its driver? Not while the host uses it (device_uses()),
+ * unless force. 0 when it has no driver, nothing was found, or force
+ * (then each use taken anyway, or not knowing, is logged as a warning);
+ * -EBUSY when something was found; device_uses()'s -errno when it cannot
+ * tell. Free r with inuse_check_free() either way.
+ */
+int inuse_check(struct vctx *ctx, const struct pcidev *d, bool force, struct inuse_check *r);
+void inuse_check_free(struct inuse_check *r);
 
 #endif

@@ -7,8 +7,6 @@
 #include "pcidev.h"
 
 struct vctx;
-struct cands;
-struct plan;
 
 /* What vfioctl.c parsed for a command. */
 struct cmd_args {
@@ -65,62 +63,12 @@ int resolve_names(struct vctx *ctx, char **names, int n,
 int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd,
 		void (*fn)(struct vctx *, const struct cmd_args *, const char *));
 
-/* Print the module directory problem behind err (from ctx_moddir). */
-void report_moddir(struct vctx *ctx, int err);
-
-/* Candidates of a device as "candidates" and "best", text or JSON. */
-void print_cands(const struct cands *c, const char *indent);
-
 /* show BUS/NAME: a device of a bus beside PCI (cmd_showbus.c). */
 struct bus_kind;
 int show_bus_device(struct vctx *ctx, const struct bus_kind *bus, const char *name,
 		    const char *arg);
 
-struct target;
-struct outcome;
-
-/*
- * Steps 2 to 4 for one device: the module and driver to bind it to, from
- * --driver (driver_arg) or the best candidate (c is filled then; always
- * free it with cands_free). Reports its own errors and sets the exit status.
- */
-int choose_target(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
-		  struct cands *c, struct target *t);
-
-/* One device to bind, for bind and apply. */
-struct bind_req {
-	const char *addr;
-	const char *driver;	/* NULL: select; else --driver semantics */
-	bool dry_run;
-	const char *record;	/* the record it comes from, for apply */
-	bool hold;		/* apply: keep native drivers off while loading */
-	struct outcome *out;	/* if set: what happened, for undoing it */
-	bool quiet_group;	/* bind --group checks the group once, at the end */
-	bool noiommu;		/* opt in to VFIO's unsafe no-IOMMU mode */
-	const char *owner;	/* give the device's VFIO nodes to USER[:GROUP] */
-	bool force;		/* take it even if the host uses it */
-};
-
-/*
- * Before a device leaves its driver: what the host uses it for (network
- * up, mounted, swap, holders, console, root disk), or on a VFIO driver the
- * processes holding it open. Refused (reported, exit status 1, -EBUSY)
- * unless force, which reports what it overrode.
- */
-int check_in_use(struct vctx *ctx, const struct pcidev *d, bool force);
-
-enum bind_status { BIND_FAILED, BIND_UNCHANGED, BIND_BOUND, BIND_PLANNED };
-
-/*
- * Bind one device, printing one JSON object (or text lines) for it;
- * failures are reported and raise the exit status.
- */
-int bind_device(struct vctx *ctx, const struct bind_req *req);
-
-/* Give one device back, as unbind does; a bind_status. */
-int unbind_device(struct vctx *ctx, const char *addr, bool dry_run, bool force);
-
-/* One PF's VFs, for sriov and apply (cmd_sriov.c). */
+/* One PF's VFs, for sriov and apply (vfs.c). */
 struct sriov_req {
 	const char *pf;
 	int numvfs;
@@ -137,8 +85,5 @@ int sriov_set(struct vctx *ctx, const struct sriov_req *r);
 
 /* sriov --persist: put numvfs in the PF's record (cmd_persist.c). */
 int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a);
-
-/* A plan's writes as "writes", text or JSON. */
-void print_writes(const struct plan *p, const char *indent);
 
 #endif

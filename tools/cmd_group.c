@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alias.h"
-#include "bind.h"
+#include "bindop.h"
 #include "cmd.h"
 #include "ctx.h"
 #include "group.h"
 #include "log.h"
 #include "print.h"
+#include "report.h"
 
 struct member {
 	char addr[PCI_ADDR_MAX];
@@ -121,10 +121,15 @@ static void bind_one_group(struct vctx *ctx, const struct cmd_args *a, int g)
 	for (i = 0; i < n; i++) {
 		struct bind_req req = {
 			.addr = m[i].addr, .driver = a->driver, .dry_run = a->dry_run,
-			.out = &m[i].o, .quiet_group = true, .force = true,	/* checked above */
+			.force = true,	/* checked above */
 		};
+		struct bind_result r;
 
-		m[i].status = bind_device(ctx, &req);
+		bindop_bind(ctx, &req, &r);
+		report_bind(ctx, &req, &r, false);	/* the group is checked once, at the end */
+		m[i].status = r.status;
+		m[i].o = r.outcome;
+		bind_result_free(&r);
 		if (m[i].status == BIND_FAILED) {
 			failed = true;
 			break;

@@ -13,6 +13,7 @@
 #include "module.h"
 #include "names.h"
 #include "print.h"
+#include "report.h"
 
 /* Every device, or the named ones; reports and sets the status itself. */
 static int device_set(struct vctx *ctx, const struct cmd_args *a,

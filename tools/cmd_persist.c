@@ -15,6 +15,7 @@
 #include "module.h"
 #include "persist.h"
 #include "print.h"
+#include "report.h"
 
 /* No sysfs under the root: an image being prepared; records only. */
 static bool offline(struct vctx *ctx)

@@ -15,6 +15,7 @@
 #include "module.h"
 #include "names.h"
 #include "print.h"
+#include "report.h"
 
 static void show_group(struct vctx *ctx, const struct pcidev *d)
 {

@@ -20,6 +20,7 @@
 #include "ctx.h"
 #include "module.h"
 #include "print.h"
+#include "report.h"
 #include "reset.h"
 
 struct busdev {
