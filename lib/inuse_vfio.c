@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Processes holding a device on a VFIO driver open (/proc/PID/fd, fdinfo). */
+#include <dirent.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "inuse.h"
+#include "inuse_int.h"
+#include "pcidev.h"
+#include "util.h"
+
+/* The nodes of a device's VFIO files, as fd links name them ("" for none). */
+struct vfio_nodes {
+	char group[48];		/* /dev/vfio/N */
+	char noiommu[48];	/* /dev/vfio/noiommu-N */
+	char cdev[64];		/* /dev/vfio/devices/vfioX */
+};
+
+/*
+ * A VFIO device fd is an anonymous inode. Since 6.18 its fdinfo has
+ * "vfio-device-syspath: /sys/devices/.../ADDR"; before that nothing in it
+ * tells which device it is.
+ */
+void device_fd(const char *fdinfo, const struct pcidev *d, struct vfio_fds *h)
+{
+	static const char key[] = "vfio-device-syspath:";
+	char *line = NULL, *v;
+	size_t cap = 0;
+	bool named = false;
+	FILE *f;
+
+	f = fopen(fdinfo, "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		if (strncmp(line, key, sizeof(key) - 1))
+			continue;
+		v = line + sizeof(key) - 1;
+		v[strcspn(v, "\n")] = '\0';
+		named = true;
+		if (!strcmp(base_name(v), d->addr))
+			h->exact = true;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (!named)
+		h->unnamed = true;
+}
+
+static void scan_fds(const char *pid_dir, const struct pcidev *d, const struct vfio_nodes *v,
+		     struct vfio_fds *h)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	struct dirent **list;
+	ssize_t len;
+	int i, n;
+
+	/* another user's process: its fds are not ours to read, and not readable */
+	if (xsnprintf(path, sizeof(path), "%s/fd", pid_dir) || list_dir(path, &list, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (xsnprintf(path, sizeof(path), "%s/fd/%s", pid_dir, list[i]->d_name))
+			continue;
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (v->group[0] && (!strcmp(link, v->group) || !strcmp(link, v->noiommu)))
+			h->group = true;
+		else if (v->cdev[0] && !strcmp(link, v->cdev))
+			h->exact = true;
+		else if (!strcmp(link, "anon_inode:[vfio-device]") &&
+			 !xsnprintf(path, sizeof(path), "%s/fdinfo/%s", pid_dir, list[i]->d_name))
+			device_fd(path, d, h);
+	}
+	free_list(list, n);
+}
+
+/*
+ * Processes holding the device d through VFIO, found in /proc/PID/fd: its
+ * iommufd cdev open, a device fd whose fdinfo names it, or (kernels before
+ * 6.18) a device fd unnamed next to its group's node. The group node alone
+ * holds no device: the kernel does not wait for it. Unbinding a held
+ * device blocks until the holder lets go (the kernel asks it to through
+ * the device's request interrupt), so it counts as a use.
+ */
+int vfio_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
+{
+	char dir[PATH_MAX], pid_dir[PATH_MAX], path[PATH_MAX], comm[64], what[USE_WHAT_MAX];
+	struct vfio_nodes v = { "", "", "" };
+	struct dirent **list;
+	struct vfio_fds h;
+	int i, n, err;
+
+	if (d->group >= 0) {
+		snprintf(v.group, sizeof(v.group), "/dev/vfio/%d", d->group);
+		snprintf(v.noiommu, sizeof(v.noiommu), "/dev/vfio/noiommu-%d", d->group);
+	}
+	if (d->cdev[0])
+		snprintf(v.cdev, sizeof(v.cdev), "/dev/vfio/devices/%s", d->cdev);
+	err = ctx_path(ctx, dir, sizeof(dir), "/proc");
+	if (!err)
+		err = list_dir(dir, &list, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n && !err; i++) {
+		const char *pid = list[i]->d_name;
+
+		if (strspn(pid, "0123456789") != strlen(pid) ||
+		    xsnprintf(pid_dir, sizeof(pid_dir), "%s/%s", dir, pid))
+			continue;
+		memset(&h, 0, sizeof(h));
+		scan_fds(pid_dir, d, &v, &h);
+		if (!h.exact && !(h.group && h.unnamed))
+			continue;
+		if (xsnprintf(path, sizeof(path), "%s/comm", pid_dir) ||
+		    read_attr(path, comm, sizeof(comm)) <= 0)
+			snprintf(comm, sizeof(comm), "?");
+		snprintf(what, sizeof(what), "pid %s (%s) holds it open through VFIO%s", pid, comm,
+			 h.exact ? "" : " (a device fd and its group's node)");
+		err = add_use(u, USE_VFIO, pid, what);
+	}
+	free_list(list, n);
+	return err;
+}
