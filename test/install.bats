@@ -13,7 +13,7 @@ setup_file() {
 	mkdir -p "$S/build"
 	mkdir -p "$S/test/lib"
 	cp -a "$FIXTURE_TOP/test/lib/kernel-release" "$S/test/lib/"
-	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib boot man completions "$S/")
+	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib tools boot man completions "$S/")
 	# what is built already, so the copy does not rebuild it
 	for b in obj sbindir boot man; do
 		[ ! -e "$FIXTURE_TOP/build/$b" ] || cp -a "$FIXTURE_TOP/build/$b" "$S/build/"

@@ -11,7 +11,7 @@ load lib/common
 setup_file() {
 	S=$BATS_FILE_TMPDIR/src
 	mkdir -p "$S/test/lib"
-	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib boot man completions "$S/" &&
+	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib tools boot man completions "$S/" &&
 		cp -a test/packages test/lib/kernel-release "$S/test/" &&
 		mv "$S/test/kernel-release" "$S/test/lib/")
 	export S
