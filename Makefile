@@ -74,8 +74,8 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 .DELETE_ON_ERROR:
 KREL = $(shell test/lib/kernel-release)
 
-.PHONY: FORCE depcheck bench all check check-host check-vm check-asan fuzz fuzzers clean install \
-	uninstall deps kernel demo man cross-arm64
+.PHONY: FORCE depcheck bench bench-vm all check check-host check-vm check-asan fuzz fuzzers clean \
+	install uninstall deps kernel demo man cross-arm64
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -190,13 +190,25 @@ $(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/ut
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(DEP_LIBS)
 
-# Benchmarks print figures and ratios; they never fail a build.
-$(B)/bench-lookup: bench/lookup.c lib/kindex.c lib/log.c lib/util.c | depcheck
-	@mkdir -p $(B)
+# Benchmarks print figures and ratios; they never fail a build (bench/run,
+# bench/README.md).
+$(B)/bench/lookup: bench/lookup.c lib/kindex.c lib/log.c lib/util.c | depcheck
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(DEP_LIBS)
 
-bench: vfioctl $(B)/bench-lookup
+$(B)/bench/%: bench/%.c | depcheck
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+BENCH_TOOLS := $(addprefix $(B)/bench/,lookup floor runner alias-text bindfloor)
+
+bench: vfioctl $(BENCH_TOOLS)
 	bench/run
+
+# Binding on the real kernel, in the VM, against driverctl and dpdk-devbind.
+bench-vm: vfioctl $(BENCH_TOOLS)
+	bench/vm-bind
+
 
 # vfioctl for arm64, run by the arm64 guest (test/vm/arm64): Debian's cross
 # compiler against the arm64 libkmod and libpci that test/vm/arm64/fetch
@@ -283,3 +295,9 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
 		install -y --no-install-recommends $$(grep -v '^#' test/packages)
 .PHONY: deps
+
+# What the benchmarks compare with, and the plot (needs root).
+bench-deps:
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
+		install -y --no-install-recommends $$(grep -v '^#' bench/packages)
+.PHONY: bench-deps
