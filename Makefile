@@ -209,7 +209,6 @@ bench: vfioctl $(BENCH_TOOLS)
 bench-vm: vfioctl $(BENCH_TOOLS)
 	bench/vm-bind
 
-
 # vfioctl for arm64, run by the arm64 guest (test/vm/arm64): Debian's cross
 # compiler against the arm64 libkmod and libpci that test/vm/arm64/fetch
 # unpacks into the sysroot (from Debian's archive, through a private apt
