@@ -44,7 +44,8 @@ CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wwrite-strings -Wpointer-arith -Wundef -Wvla \
 	-Wcast-qual -Wnull-dereference
-VERSION = $(eval VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0))$(VERSION)
+# One version for the binary, the man pages and the packages: debian/changelog's.
+VERSION := $(shell sed -n '1s/^[^ ]* .\([^ ]*\). .*/\1/p' debian/changelog)
 
 # pkg-config runs when a recipe first needs it (then once), never while
 # make reads this file.
@@ -75,7 +76,7 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 KREL = $(shell test/lib/kernel-release)
 
 .PHONY: FORCE depcheck bench bench-vm all check check-host check-vm check-asan fuzz fuzzers clean \
-	install uninstall deps kernel demo man cross-arm64
+	install uninstall deps kernel demo man cross-arm64 deb
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -105,6 +106,8 @@ $(B)/sbindir: FORCE
 	@mkdir -p $(B)
 	@echo '$(BINDIR)' | cmp -s - $@ || echo '$(BINDIR)' > $@
 $(B)/obj/lib/persist.o: $(B)/sbindir
+# and the version (--version)
+$(B)/obj/vfioctl.o: debian/changelog
 FORCE:
 
 # Man pages, from scdoc sources (man/*.scd) naming the installed paths.
@@ -233,14 +236,42 @@ comma := ,
 kernel:
 	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
 
-check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64
+check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64 deb
 	test/run
 
-check-host: all $(B)/kindex-diff fuzzers
+check-host: all $(B)/kindex-diff fuzzers deb
 	test/run test/*.bats
 
 check-vm: all $(B)/vfio-user kernel cross-arm64
 	test/run test/vm/*.bats test/vm/arm64/*.bats
+
+# The Debian packages (debian/) in build/deb/: vfioctl_VERSION_ARCH.deb and
+# vfioctl-dkms_VERSION_all.deb, built by dpkg-buildpackage in a copy of the
+# sources (build/deb/src), so that its clean step leaves this tree alone.
+# Rebuilt when a file of the copy changes (tests and benchmarks are not
+# in it).
+deb: $(B)/deb/stamp
+
+DEB_FILES = git ls-files -co --exclude-standard -- . ':!test' ':!bench' | \
+	xargs -r -d '\n' ls -d 2>/dev/null
+
+$(B)/deb/sources: FORCE
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make deb: copies a git checkout;" \
+		"elsewhere run dpkg-buildpackage -us -uc -b (it cleans this tree)" >&2; exit 1; }
+	@mkdir -p $(B)/deb
+	@$(DEB_FILES) | LC_ALL=C sort | xargs -r -d '\n' sha256sum > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(B)/deb/stamp: $(B)/deb/sources
+	rm -rf $(B)/deb/src $(B)/deb/*.deb $(B)/deb/*.buildinfo $(B)/deb/*.changes
+	mkdir -p $(B)/deb/src
+	$(DEB_FILES) | tar -cf - -T - | tar -C $(B)/deb/src -xf -
+	cd $(B)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b --no-pre-clean > ../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; echo "dpkg-buildpackage failed: $(B)/deb/build.log" >&2; exit 1; }
+	rm -rf $(B)/deb/src
+	ls $(B)/deb/*.deb
+	touch $@
 
 # The main job, in the bundled VM: no device of this machine is touched.
 demo: vfioctl $(B)/vfio-user kernel

@@ -110,7 +110,8 @@ setup() {
 	assert_output --partial -- --dry-run
 	run "$VFIOCTL" --version
 	assert_success
-	assert_output --regexp '^vfioctl '
+	# the version of debian/changelog, the packages' version
+	assert_output "vfioctl $(dpkg-parsechangelog -l "$FIXTURE_TOP/debian/changelog" -S Version)"
 }
 
 @test "--kernel: default is the only release under --root; several need --kernel" {

@@ -14,6 +14,8 @@ setup_file() {
 	mkdir -p "$S/test/lib"
 	cp -a "$FIXTURE_TOP/test/lib/kernel-release" "$S/test/lib/"
 	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib tools boot man completions "$S/")
+	# the version, from debian/changelog
+	mkdir -p "$S/debian" && cp -a "$FIXTURE_TOP/debian/changelog" "$S/debian/"
 	# what is built already, so the copy does not rebuild it
 	for b in obj sbindir boot man; do
 		[ ! -e "$FIXTURE_TOP/build/$b" ] || cp -a "$FIXTURE_TOP/build/$b" "$S/build/"
@@ -63,7 +65,8 @@ inst() {	# inst TARGET VAR=VALUE...: make TARGET in the copy, into $DEST
 	MANWIDTH=200 man -l "$DEST/usr/share/man/man8/vfioctl.8" 2>/dev/null |
 		grep -qF '/lib/udev/rules.d/70-vfioctl.rules'
 	cmp "$S/completions/vfioctl.fish" "$DEST/usr/share/fish/vendor_completions.d/vfioctl.fish"
-	"$DEST/usr/sbin/vfioctl" --version
+	run "$DEST/usr/sbin/vfioctl" --version
+	assert_output "vfioctl $(dpkg-parsechangelog -l "$S/debian/changelog" -S Version)"
 }
 
 @test "PREFIX=/usr: man and the three shells find what was installed" {

@@ -12,7 +12,7 @@ setup_file() {
 	S=$BATS_FILE_TMPDIR/src
 	mkdir -p "$S/test/lib"
 	(cd "$FIXTURE_TOP" && cp -a Makefile vfioctl.c lib tools boot man completions "$S/" &&
-		cp -a test/packages test/lib/kernel-release "$S/test/" &&
+		cp -a test/packages test/lib/kernel-release "$S/test/" && cp -a debian "$S/" &&
 		mv "$S/test/kernel-release" "$S/test/lib/")
 	export S
 }
