@@ -139,15 +139,22 @@ static int prepare_owner(struct vctx *ctx, const char *addr, const struct bind_r
 	return err;
 }
 
-/* owner, after the bind: the nodes that exist now. */
+/*
+ * owner, after the bind: the nodes that exist now. A dry run only says
+ * whether they would change (nodes a planned bind makes do not exist yet).
+ */
 static void give_owner(struct vctx *ctx, struct pcidev *d, const struct bind_req *req,
 		       struct bind_result *res)
 {
-	if (!req->owner || req->dry_run)
+	if (!req->owner)
 		return;
+	if (req->dry_run) {
+		owner_chown(ctx, d, req->owner, true, &res->owner_changed);
+		return;
+	}
 	res->owner_done = true;
 	pcidev_refresh(ctx, d);
-	res->owner_err = owner_chown(ctx, d, req->owner);
+	res->owner_err = owner_chown(ctx, d, req->owner, false, &res->owner_changed);
 	if (!res->owner_err)
 		res->nnodes = owner_nodes(ctx, d, res->nodes);
 }

@@ -96,6 +96,7 @@ struct bind_result {
 	struct outcome outcome;		/* BOUND, or EXEC: what the writes did */
 	/* owner, once bound or already there: */
 	bool owner_done;		/* the nodes were given, or tried (owner_err) */
+	bool owner_changed;		/* a node's owner or mode was (dry run: would be) changed */
 	int owner_err;
 	int nnodes;
 	char nodes[2][64];		/* the nodes given, as owner_nodes() */

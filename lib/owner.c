@@ -197,19 +197,28 @@ int owner_record(struct vctx *ctx, const char *addr, const char *spec)
 	return write_file_atomic(path, buf, strlen(buf), 0644);
 }
 
-int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec)
+int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec, bool dry_run,
+		bool *changed)
 {
 	char path[PATH_MAX], nodes[2][64];
+	struct stat st;
 	uid_t uid;
 	gid_t gid;
 	int i, n, err;
 
+	*changed = false;
 	err = owner_parse(ctx, spec, &uid, &gid);
 	if (err)
 		return err;
 	n = owner_nodes(ctx, d, nodes);
 	for (i = 0; i < n; i++) {
 		if (ctx_path(ctx, path, sizeof(path), "%s", nodes[i]))
+			continue;
+		if (stat(path, &st) == 0 && st.st_uid == uid && st.st_gid == gid &&
+		    (st.st_mode & 07777) == 0660)
+			continue;
+		*changed = true;
+		if (dry_run)
 			continue;
 		info("chown %u:%u %s", (unsigned)uid, (unsigned)gid, path);
 		err = chown_node(path, uid, gid, 0660);

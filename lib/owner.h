@@ -43,8 +43,12 @@ int owner_parse(struct vctx *ctx, const char *spec, uid_t *uid, gid_t *gid);
  */
 int owner_record(struct vctx *ctx, const char *addr, const char *spec);
 
-/* chown USER:GROUP and chmod 0660 d's nodes that exist now. */
-int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec);
+/*
+ * chown USER:GROUP and chmod 0660 d's nodes that exist now; with dry_run
+ * only compare. *changed: a node was (or would be) changed.
+ */
+int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec, bool dry_run,
+		bool *changed);
 
 /* Forget d's runtime owner. */
 void owner_clear(struct vctx *ctx, const char *addr);

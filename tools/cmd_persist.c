@@ -161,7 +161,25 @@ static int unbind_match(struct vctx *ctx, const char *addr, void *arg)
 	return 0;
 }
 
-static void print_record(const struct record *r, const char *status, const char *path)
+/* What a record says, as JSON: driver, owner, numvfs (null: not said). */
+static void print_record_content(const struct record *r)
+{
+	out_str(OUT_JSON, "driver", NULL, r->driver);
+	out_str(OUT_JSON, "owner", NULL, r->owner[0] ? r->owner : NULL);
+	if (r->numvfs >= 0)
+		out_int(OUT_JSON, "numvfs", NULL, r->numvfs);
+	else
+		out_null(OUT_JSON, "numvfs", "");
+}
+
+/*
+ * One record written, removed, or found as it should be: what it says now
+ * (for a removed one, what it said), status, whether the run changed (or
+ * with --dry-run would change) it, and prev, what it said before (NULL: no
+ * such record).
+ */
+static void print_record(const struct record *r, const char *status, const char *path,
+			 const struct record *prev, bool changed)
 {
 	char what[64];
 
@@ -169,10 +187,25 @@ static void print_record(const struct record *r, const char *status, const char 
 	record_what(r, what, sizeof(what));
 	out_str(OUT_JSON, r->kind == MATCH_DEVICE ? "device" : "ids", NULL, what);
 	out_str(OUT_JSON, "record", NULL, path);
-	out_str(OUT_JSON, "driver", NULL, r->driver);
+	print_record_content(r);
 	out_str(OUT_JSON, "status", NULL, status);
+	out_bool(OUT_JSON, "changed", NULL, changed);
+	if (prev) {
+		out_open_object("previous");
+		print_record_content(prev);
+		out_close_object();
+	} else {
+		out_null(OUT_JSON, "previous", "");
+	}
 	out_text("%s: %s %s (driver %s)\n", what, status, path, r->driver);
 	out_close_object();
+}
+
+/* The same content: writing b over a would change nothing. */
+static bool same_content(const struct record *a, const struct record *b)
+{
+	return !strcmp(a->driver, b->driver) && !strcmp(a->owner, b->owner) &&
+	       a->numvfs == b->numvfs;
 }
 
 int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
@@ -193,6 +226,7 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 	out_open_array(NULL);
 	for (i = 0; i < a->nnames; i++) {
 		struct persist_run pr = { a, 0 };
+		const struct record *prev;
 		struct record *r = &v[i];
 		char path[PATH_MAX];
 		size_t k;
@@ -210,15 +244,23 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 			out_error(NULL, 0, "not recorded: the bind failed");
 			continue;
 		}
+		prev = NULL;
 		for (k = 0; k < rs.n; k++)
-			if (same_match(&rs.v[k], r))
-				memcpy(r->file, rs.v[k].file, sizeof(r->file));
+			if (same_match(&rs.v[k], r)) {
+				prev = &rs.v[k];
+				memcpy(r->file, prev->file, sizeof(r->file));
+			}
 		if (r->file[0])
 			memcpy(path, r->file, sizeof(path));
 		else
 			record_path(ctx, r, path, sizeof(path));
+		if (prev && same_content(prev, r)) {
+			/* not written again: a run that changes nothing says so */
+			print_record(r, "unchanged", path, prev, false);
+			continue;
+		}
 		if (a->dry_run) {
-			print_record(r, "would record in", path);
+			print_record(r, "would record in", path, prev, true);
 			continue;
 		}
 		err = record_write(ctx, r);
@@ -227,7 +269,7 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 			ctx_fail(ctx, EXIT_FAILED);
 			continue;
 		}
-		print_record(r, "recorded in", path);
+		print_record(r, "recorded in", path, prev, true);
 	}
 	out_close_array();
 	records_free(&rs);
@@ -278,7 +320,7 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 			}
 			found = true;
 			if (a->dry_run) {
-				print_record(&rs.v[k], "would remove", rs.v[k].file);
+				print_record(&rs.v[k], "would remove", rs.v[k].file, &rs.v[k], true);
 				continue;
 			}
 			err = record_remove(ctx, &rs.v[k]);
@@ -287,7 +329,7 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 				ctx_fail(ctx, EXIT_FAILED);
 				continue;
 			}
-			print_record(&rs.v[k], "removed", rs.v[k].file);
+			print_record(&rs.v[k], "removed", rs.v[k].file, &rs.v[k], true);
 		}
 		if (!found) {
 			char what[64];
@@ -577,11 +619,11 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 							     !strcmp(rs.v[k].addr, r.addr));
 		record_path(ctx, &r, path, sizeof(path));
 		if (dup) {
-			print_record(&r, "already recorded, kept", path);
+			print_record(&r, "already recorded, kept", path, NULL, false);
 			continue;
 		}
 		if (a->dry_run) {
-			print_record(&r, "would record in", path);
+			print_record(&r, "would record in", path, NULL, true);
 			continue;
 		}
 		err = record_write(ctx, &r);
@@ -590,7 +632,7 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 			ctx_fail(ctx, EXIT_FAILED);
 			continue;
 		}
-		print_record(&r, "recorded in", path);
+		print_record(&r, "recorded in", path, NULL, true);
 		info("%s: driverctl still sets this override at boot until its file is removed",
 		     r.addr);
 	}
@@ -605,9 +647,9 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 
 int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a)
 {
-	struct record r = { .kind = MATCH_DEVICE, .numvfs = -1 };
+	struct record r = { .kind = MATCH_DEVICE, .numvfs = -1 }, prev;
 	struct records rs;
-	bool found = false;
+	bool found = false, drop;
 	char path[PATH_MAX];
 	size_t k;
 	int err;
@@ -623,6 +665,7 @@ int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a)
 			found = true;
 		}
 	records_free(&rs);
+	prev = r;
 	r.numvfs = a->numvfs ? a->numvfs : -1;
 	if (a->owner)
 		snprintf(r.owner, sizeof(r.owner), "%s", a->owner);
@@ -630,22 +673,27 @@ int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a)
 		memcpy(path, r.file, sizeof(path));
 	else
 		record_path(ctx, &r, path, sizeof(path));
-	if (a->dry_run) {
-		print_record(&r, "would record in", path);
+	/* nothing left to keep: no record */
+	drop = r.numvfs < 0 && !strcmp(r.driver, RECORD_KEEP) && !r.owner[0];
+	if (found ? !drop && same_content(&prev, &r) : drop) {
+		if (found)
+			print_record(&r, "unchanged", path, &prev, false);
 		return 0;
 	}
-	if (r.numvfs < 0 && !strcmp(r.driver, RECORD_KEEP) && !r.owner[0]) {
-		/* nothing left to keep */
-		if (found) {
-			err = record_remove(ctx, &r);
-			if (!err)
-				print_record(&r, "removed", path);
-		}
+	if (a->dry_run) {
+		print_record(&r, drop ? "would remove" : "would record in", path,
+			     found ? &prev : NULL, true);
+		return 0;
+	}
+	if (drop) {
+		err = record_remove(ctx, &r);
+		if (!err)
+			print_record(&r, "removed", path, &prev, true);
 		return err;
 	}
 	err = record_write(ctx, &r);
 	if (!err)
-		print_record(&r, "recorded in", path);
+		print_record(&r, "recorded in", path, found ? &prev : NULL, true);
 	update_modprobe_conf(ctx, false);
 	return err;
 }

@@ -321,6 +321,7 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 	if (r->fail == BINDOP_EXEC) {
 		ctx_fail(ctx, EXIT_FAILED);
 		out_str(OUT_JSON, "status", NULL, "failed");
+		out_bool(OUT_JSON, "changed", NULL, !o->restored);
 		out_bool(OUT_JSON, "restored", NULL, o->restored);
 		out_str(OUT_JSON, "driver_now", NULL, o->after[0] ? o->after : NULL);
 		if (o->restored)
@@ -337,11 +338,16 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 	switch (r->status) {
 	case BIND_UNCHANGED:
 		out_str(OUT_JSON, "status", NULL, "unchanged");
+		/* only the nodes' owner can have changed */
+		out_bool(OUT_JSON, "changed", NULL, r->owner_changed);
 		out_text("%s: already on %s\n", addr, t->driver);
+		if (req->dry_run && r->owner_changed)
+			out_text("%s: would give its nodes to %s\n", addr, req->owner);
 		report_owner(ctx, req, r);
 		break;
 	case BIND_PLANNED:
 		out_str(OUT_JSON, "status", NULL, "planned");
+		out_bool(OUT_JSON, "changed", NULL, true);
 		out_text("%s: would bind to ", addr);
 		if (t->driver[0])
 			out_text("%s", t->driver);
@@ -355,6 +361,7 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 		break;
 	case BIND_BOUND:
 		out_str(OUT_JSON, "status", NULL, "bound");
+		out_bool(OUT_JSON, "changed", NULL, true);
 		out_text("%s: bound to %s (module %s), was on %s\n", addr, t->driver,
 			 t->module[0] ? t->module : "none", o->before[0] ? o->before : "no driver");
 		if (group_check)
@@ -397,6 +404,7 @@ void report_unbind(struct vctx *ctx, const struct unbind_req *req,
 	out_str(OUT_JSON, "previous_driver", NULL, r->prev_driver[0] ? r->prev_driver : NULL);
 	if (r->status == BIND_UNCHANGED) {
 		out_str(OUT_JSON, "status", NULL, "unchanged");
+		out_bool(OUT_JSON, "changed", NULL, false);
 		out_str(OUT_JSON, "driver", NULL, d->driver[0] ? d->driver : NULL);
 		out_text("%s: not on a VFIO driver (%s); nothing to do\n", addr,
 			 d->driver[0] ? d->driver : "no driver");
@@ -423,6 +431,7 @@ void report_unbind(struct vctx *ctx, const struct unbind_req *req,
 	}
 	if (r->status == BIND_PLANNED) {
 		out_str(OUT_JSON, "status", NULL, "planned");
+		out_bool(OUT_JSON, "changed", NULL, true);
 		out_str(OUT_JSON, "driver", NULL, r->back_to[0] ? r->back_to : NULL);
 		out_text("%s: would give it back to %s; now on %s\n", addr,
 			 r->back_to[0] ? r->back_to : "the kernel's choice",
@@ -432,6 +441,7 @@ void report_unbind(struct vctx *ctx, const struct unbind_req *req,
 	}
 	if (!r->vfio) {
 		out_str(OUT_JSON, "status", NULL, "unbound");
+		out_bool(OUT_JSON, "changed", NULL, true);
 		out_str(OUT_JSON, "driver", NULL, d->driver[0] ? d->driver : NULL);
 		out_text("%s: driver_override cleared; stays on %s\n", addr,
 			 d->driver[0] ? d->driver : "no driver");
@@ -441,12 +451,14 @@ void report_unbind(struct vctx *ctx, const struct unbind_req *req,
 	if (r->fail == BINDOP_EXEC) {
 		ctx_fail(ctx, EXIT_FAILED);
 		out_str(OUT_JSON, "status", NULL, "failed");
+		out_bool(OUT_JSON, "changed", NULL, !o->restored);
 		out_bool(OUT_JSON, "restored", NULL, o->restored);
 		out_error(addr, 0, "%s; %s %s", o->why[0] ? o->why : strerror(-r->err),
 			  o->restored ? "left on" : "now on", o->after[0] ? o->after : "no driver");
 		goto out;
 	}
 	out_str(OUT_JSON, "status", NULL, "unbound");
+	out_bool(OUT_JSON, "changed", NULL, true);
 	out_text("%s: given back: %s -> %s\n", addr, o->before, o->after[0] ? o->after : "no driver");
 out:
 	out_close_object();

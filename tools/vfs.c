@@ -234,6 +234,8 @@ fail:
 	ctx_fail(ctx, EXIT_FAILED);
 	status = err ? err : -EIO;
 out:
+	if (status >= 0)
+		out_bool(OUT_JSON, "changed", NULL, status > 0);
 	out_close_object();
 	return status;
 }
