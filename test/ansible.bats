@@ -71,3 +71,53 @@ result() {
 	assert_failure
 	assert_equal "$(result .msg)" "group: only with state: vfio, persist: false and no numvfs"
 }
+
+@test "the module records a binding in an image: changed, then ok; check mode plans and writes nothing" {
+	img=$BATS_TEST_TMPDIR/image	# no sys/: vfioctl writes records only
+	mkdir -p "$img"
+	args="root=$img executable=$FIXTURE_TOP/vfioctl"
+	run module -a "device=0000:00:03.0 $args"
+	assert_success
+	assert_equal "$(result .changed)" true
+	assert_equal "$(result '.records[0] | [.before, .after.driver, .changed] | tostring')" \
+		'[null,"auto",true]'
+	assert_equal "$(result '.cmd | .[4:] | join(" ")')" "bind --persist -- 0000:00:03.0"
+	hash=$(fixture_tree_hash "$img")
+	run module -a "device=0000:00:03.0 $args"
+	assert_success
+	assert_equal "$(result .changed)" false
+	assert_equal "$(fixture_tree_hash "$img")" "$hash"
+	# check mode: the change is planned, and nothing is written
+	run module --check --diff -a "device=0000:00:03.0 owner=0:0 driver=vfio-pci $args"
+	assert_success
+	assert_equal "$(result .changed)" true
+	assert_equal "$(result '.cmd | .[-2:-1] | join(" ")')" "--"
+	assert_equal "$(result '.cmd | index("--dry-run") > 0')" true
+	assert_equal "$(fixture_tree_hash "$img")" "$hash"
+	# --diff: the record before and after, as Ansible shows it
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --regexp '^-  +"driver": "auto"$'
+	assert_line --regexp '^\+  +"driver": "vfio-pci",$'
+	assert_line --regexp '^\+  +"owner": "0:0"$'
+	# state: host forgets it; again, nothing to do
+	run module -a "device=0000:00:03.0 state=host $args"
+	assert_success
+	assert_equal "$(result '[.changed, .records[0].after] | tostring')" '[true,null]'
+	run module -a "device=0000:00:03.0 state=host $args"
+	assert_success
+	assert_equal "$(result .changed)" false
+}
+
+@test "the module on a fake machine: a device on its driver already is ok; one to bind is changed in check mode" {
+	args="root=$ROOT executable=$FIXTURE_TOP/vfioctl persist=false"
+	hash=$(fixture_tree_hash "$ROOT")
+	run module -a "device=0000:00:0a.0 $args"
+	assert_success
+	assert_equal "$(result '[.changed, .devices[0].before, .devices[0].after] | tostring')" \
+		'[false,"vfxt-edu-vfio-pci","vfxt-edu-vfio-pci"]'
+	run module --check -a "device=0000:00:03.0 $args"
+	assert_success
+	assert_equal "$(result '[.changed, .devices[0].before, .devices[0].after] | tostring')" \
+		'[true,null,"vfxt-edu-vfio-pci"]'
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$hash"
+}
