@@ -224,8 +224,8 @@ cross-arm64: $(B)/arm64/vfioctl
 $(B)/arm64/sysroot.stamp: test/vm/arm64/fetch test/lib/kernel-release
 	test/vm/arm64/fetch >/dev/null
 
-$(B)/arm64/vfioctl: $(SRCS) $(wildcard lib/*.h) $(B)/arm64/sysroot.stamp
-	$(ARM64_CC) $(filter-out -MMD -MP $(DEP_CFLAGS),$(CFLAGS)) \
+$(B)/arm64/vfioctl: $(SRCS) $(wildcard lib/*.h tools/*.h) $(B)/arm64/sysroot.stamp
+	$(ARM64_CC) $(CPPFLAGS) $(filter-out -MMD -MP $(DEP_CFLAGS),$(CFLAGS)) \
 		-isystem $(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu -isystem $(ARM64_SYSROOT)/usr/include \
 		-o $@ $(SRCS) \
 		$(addprefix -L,$(ARM64_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(ARM64_LIBDIRS)) \
