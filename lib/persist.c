@@ -132,19 +132,27 @@ static char *trim(char *s)
 int record_parse(struct records *rs, const char *path, FILE *f, struct record *r)
 {
 	bool have_match = false, have_driver = false;
-	char line[512];
-	int lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0, err = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->numvfs = -1;
 	snprintf(r->file, sizeof(r->file), "%s", path);
-	while (fgets(line, sizeof(line), f)) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		char *key, *val, *eq, *hash;
 
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (len >= 512) {
 			add_error(rs, path, ":%d: line too long", lineno);
-			return -EINVAL;
+			err = -EINVAL;
+			break;
+		}
+		if (memchr(line, '\0', (size_t)len)) {
+			add_error(rs, path, ":%d: a NUL byte: not text", lineno);
+			err = -EINVAL;
+			break;
 		}
 		hash = strchr(line, '#');
 		if (hash)
@@ -155,7 +163,8 @@ int record_parse(struct records *rs, const char *path, FILE *f, struct record *r
 		eq = strchr(key, '=');
 		if (!eq) {
 			add_error(rs, path, ":%d: expected key = value", lineno);
-			return -EINVAL;
+			err = -EINVAL;
+			break;
 		}
 		*eq = '\0';
 		key = trim(key);
@@ -163,27 +172,31 @@ int record_parse(struct records *rs, const char *path, FILE *f, struct record *r
 		if (!strcmp(key, "device") || !strcmp(key, "ids")) {
 			if (have_match) {
 				add_error(rs, path, ":%d: a second device or ids line", lineno);
-				return -EINVAL;
+				err = -EINVAL;
+				break;
 			}
 			have_match = true;
 			if (key[0] == 'd') {
 				r->kind = MATCH_DEVICE;
 				if (pci_addr_parse(val, r->addr)) {
 					add_error(rs, path, ":%d: '%s' is not a PCI address", lineno, val);
-					return -EINVAL;
+					err = -EINVAL;
+					break;
 				}
 			} else {
 				r->kind = MATCH_IDS;
 				if (ids_parse(val, r)) {
 					add_error(rs, path, ":%d: '%s' is not VVVV:DDDD[:SSSS:TTTT]",
 						  lineno, val);
-					return -EINVAL;
+					err = -EINVAL;
+					break;
 				}
 			}
 		} else if (!strcmp(key, "driver")) {
 			if (!valid_name(val)) {
 				add_error(rs, path, ":%d: '%s' is not a driver or module name", lineno, val);
-				return -EINVAL;
+				err = -EINVAL;
+				break;
 			}
 			memcpy(r->driver, val, strlen(val) + 1);
 			have_driver = true;
@@ -193,26 +206,87 @@ int record_parse(struct records *rs, const char *path, FILE *f, struct record *r
 
 			if (!*val || *end || v < 0 || v > 65535) {
 				add_error(rs, path, ":%d: '%s' is not a number of VFs", lineno, val);
-				return -EINVAL;
+				err = -EINVAL;
+				break;
 			}
 			r->numvfs = (int)v;
 		} else if (!strcmp(key, "owner")) {
 			if (!owner_valid(val)) {
 				add_error(rs, path, ":%d: '%s' is not USER[:GROUP]", lineno, val);
-				return -EINVAL;
+				err = -EINVAL;
+				break;
 			}
 			memcpy(r->owner, val, strlen(val) + 1);
 		} else {
 			add_error(rs, path, ":%d: unknown key '%s'", lineno, key);
-			return -EINVAL;
+			err = -EINVAL;
+			break;
 		}
 	}
+	free(line);
+	if (err)
+		return err;
 	if (!have_match) {
 		add_error(rs, path, ": no device or ids line");
 		return -EINVAL;
 	}
 	if (!have_driver)
 		memcpy(r->driver, RECORD_AUTO, sizeof(RECORD_AUTO));
+	return 0;
+}
+
+/* Why a file that decides drivers is not trusted: NULL when it is. */
+static const char *untrusted(const struct stat *st)
+{
+	if (st->st_uid != 0)
+		return "not owned by root";
+	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0))
+		return "writable by others";
+	return NULL;
+}
+
+int driverctl_read(const char *path, const char *name, struct record *r, char *why,
+		   size_t size)
+{
+	char drv[NAME_MAX_LEN];
+	const char *bad;
+	struct stat st;
+	ssize_t len;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	r->numvfs = -1;
+	why[0] = '\0';
+	/* driverctl saves BUS-DEVICE */
+	if (strncmp(name, "pci-", 4) || pci_addr_parse(name + 4, r->addr))
+		return -EINVAL;
+	r->kind = MATCH_DEVICE;
+	fd = open_regular(path);
+	if (fd < 0) {
+		snprintf(why, size, "%s", errstr(fd));
+		return fd;
+	}
+	if (fstat(fd, &st) < 0) {
+		int err = -errno;
+
+		close(fd);
+		snprintf(why, size, "%s", errstr(err));
+		return err;
+	}
+	/* it becomes a record, which decides which driver gets a device */
+	bad = untrusted(&st);
+	if (bad) {
+		close(fd);
+		snprintf(why, size, "refused: %s", bad);
+		return -EPERM;
+	}
+	len = read_attr_fd(fd, drv, sizeof(drv));
+	close(fd);
+	if (len <= 0 || !valid_name(drv)) {
+		snprintf(why, size, "no driver name in it");
+		return -EINVAL;
+	}
+	memcpy(r->driver, drv, (size_t)len + 1);
 	return 0;
 }
 
@@ -263,11 +337,9 @@ int records_load(struct vctx *ctx, struct records *rs)
 			continue;
 		}
 		/* a record decides which driver gets a device: root's alone */
-		if (st.st_uid != 0 || (st.st_mode & S_IWOTH) ||
-		    ((st.st_mode & S_IWGRP) && st.st_gid != 0)) {
+		if (untrusted(&st)) {
 			close(fd);
-			add_error(rs, path, ": refused: %s", st.st_uid != 0 ?
-				  "not owned by root" : "writable by others");
+			add_error(rs, path, ": refused: %s", untrusted(&st));
 			continue;
 		}
 		f = fdopen(fd, "r");

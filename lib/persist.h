@@ -114,6 +114,17 @@ int record_remove(struct vctx *ctx, const struct record *r);
  */
 int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size);
 
+/*
+ * One of driverctl's saved overrides (/etc/driverctl.d/pci-ADDRESS, holding
+ * a driver's name) as a device record, for import-driverctl. Trusted as a
+ * record is: a regular file owned by root and writable by no one else,
+ * holding one name. name is the file's name, path its full path. 0, or
+ * -EINVAL (not a PCI override: why is ""), -EPERM (refused) or -errno, with
+ * why saying what is wrong in words.
+ */
+int driverctl_read(const char *path, const char *name, struct record *r, char *why,
+		   size_t size);
+
 /* "0000:01:00.0" or "15b3:101e[:...]" for messages. */
 const char *record_what(const struct record *r, char *buf, size_t size);
 

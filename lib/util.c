@@ -183,46 +183,50 @@ int open_dir(const char *path)
 	return open_confined(path, O_RDONLY | O_DIRECTORY, 0);
 }
 
-static ssize_t read_text_fd(int fd, char *buf, size_t size)
+ssize_t read_attr_fd(int fd, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t n;
 	char extra;
-	int err = 0;
 
-	if (fd < 0)
-		return fd;
-	if (size == 0) {
-		close(fd);
+	if (size == 0)
 		return -EOVERFLOW;
-	}
 	while (len < size - 1) {
 		n = read(fd, buf + len, size - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			err = -errno;
-		if (n <= 0)
+			return -errno;
+		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
 	/* a value cut short could pass for another one: no partial reads */
-	if (!err && len == size - 1) {
+	if (len == size - 1) {
 		do
 			n = read(fd, &extra, 1);
 		while (n < 0 && errno == EINTR);
 		if (n > 0)
-			err = -EOVERFLOW;
+			return -EOVERFLOW;
 	}
-	close(fd);
-	if (err)
-		return err;
 	buf[len] = '\0';
 	if (memchr(buf, '\0', len))
 		return -EINVAL;
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	return (ssize_t)len;
+}
+
+/* read_attr_fd, then close fd; a negative fd is returned as is. */
+static ssize_t read_text_fd(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read_attr_fd(fd, buf, size);
+	close(fd);
+	return n;
 }
 
 ssize_t read_attr(const char *path, char *buf, size_t size)

@@ -34,3 +34,4 @@ passed() {
 @test "record: the etc/vfioctl.d parser, and what it accepts writes back the same" { passed record; }
 @test "owner: USER[:GROUP] against any passwd and group" { passed owner; }
 @test "modprobe: any modprobe.d file, through libkmod, ranked" { passed modprobe; }
+@test "driverctl: driverctl's override files, as import-driverctl reads them" { passed driverctl; }

@@ -125,6 +125,12 @@ no_iommu() {	# the kernel runs without an IOMMU: no groups at all
 @test "records carry owner and numvfs; a PF record keeps its driver; bad values are refused" {
 	local img=$BATS_TEST_TMPDIR/img
 	mkdir -p "$img/etc"
+	# an owner must exist in the image's own passwd (issue 12)
+	echo 'alice:x:1000:1000::/home/alice:/bin/sh' > "$img/etc/passwd"
+	echo 'alice:x:1000:' > "$img/etc/group"
+	run "$VFIOCTL" --root "$img" bind --persist --owner mallory 0000:41:00.0
+	assert_failure 2
+	[ ! -e "$img/etc/vfioctl.d" ]
 	run "$VFIOCTL" --root "$img" bind --persist --owner alice 0000:41:00.0
 	assert_success
 	grep -qx 'owner = alice' "$img/etc/vfioctl.d/pci-0000:41:00.0.conf"

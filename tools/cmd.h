@@ -83,6 +83,13 @@ struct sriov_req {
 /* 1 when it changed something, 0 when not, -errno on failure (reported). */
 int sriov_set(struct vctx *ctx, const struct sriov_req *r);
 
+/*
+ * --owner as a record would keep it: owner_parse() under the root, before
+ * anything is done (cmd_persist.c). Reported (exit status 2 for a bad or
+ * unknown name); 0 when owner is NULL.
+ */
+int check_owner_option(struct vctx *ctx, const char *owner);
+
 /* sriov --persist: put numvfs in the PF's record (cmd_persist.c). */
 int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a);
 

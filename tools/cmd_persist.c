@@ -76,6 +76,36 @@ static int parse_targets(struct vctx *ctx, const struct cmd_args *a, bool need_d
 	return 0;
 }
 
+/*
+ * --owner, checked before anything is done or written: a record keeps it
+ * for every boot, so it must be what vfioctl reads back (owner_parse under
+ * the root, as apply and udev's owner query do). Reported, exit status 2.
+ */
+int check_owner_option(struct vctx *ctx, const char *owner)
+{
+	char shown[80];
+	uid_t uid;
+	gid_t gid;
+	int err;
+
+	if (!owner)
+		return 0;
+	err = owner_parse(ctx, owner, &uid, &gid);
+	if (!err)
+		return 0;
+	escape_text(owner, shown, sizeof(shown));
+	if (err == -EINVAL || err == -ENOENT) {
+		out_error(NULL, 0, err == -EINVAL ? "--owner '%s': not USER[:GROUP]" :
+			  "--owner '%s': no such user or group", shown);
+		ctx_fail(ctx, EXIT_USAGE);
+	} else {
+		out_error(NULL, err, "--owner '%s': cannot read %s/etc/passwd or group", shown,
+			  ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+	return err;
+}
+
 static bool same_match(const struct record *a, const struct record *b)
 {
 	if (a->kind != b->kind)
@@ -216,9 +246,20 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 	int i, err;
 
 	err = parse_targets(ctx, a, !off, &v);
+	if (!err && a->driver && !valid_name(a->driver)) {
+		char shown[80];
+
+		out_error(NULL, 0, "--driver '%s': not a module or driver name",
+			  escape_text(a->driver, shown, sizeof(shown)));
+		ctx_fail(ctx, EXIT_USAGE);
+		free(v);
+		err = -EINVAL;
+	}
 	if (err)
 		return err;
-	err = load_records(ctx, &rs);
+	err = check_owner_option(ctx, a->owner);
+	if (!err)
+		err = load_records(ctx, &rs);
 	if (err) {
 		free(v);
 		return err;
@@ -231,13 +272,9 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 		char path[PATH_MAX];
 		size_t k;
 
-		snprintf(r->driver, sizeof(r->driver), "%s", a->driver ? a->driver : RECORD_AUTO);
-		snprintf(r->owner, sizeof(r->owner), "%s", a->owner ? a->owner : "");
-		if (a->driver && !valid_name(a->driver)) {
-			out_error(NULL, 0, "'%s': not a module or driver name", a->driver);
-			ctx_fail(ctx, EXIT_USAGE);
-			continue;
-		}
+		/* both checked above: they fit */
+		xstrcpy(r->driver, sizeof(r->driver), a->driver ? a->driver : RECORD_AUTO);
+		xstrcpy(r->owner, sizeof(r->owner), a->owner ? a->owner : "");
 		/* bind now what is there; record only what worked */
 		each_match(ctx, r, bind_match, &pr);
 		if (pr.failed) {
@@ -498,46 +535,73 @@ int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
-struct collect {
-	char list[1024];
-};
-
-static int collect_addr(struct vctx *ctx, const char *addr, void *arg)
+/* Every device present, read once (none offline). Free *v with free(). */
+static int load_devices(struct vctx *ctx, struct pcidev **v, size_t *n)
 {
-	struct collect *c = arg;
-	size_t len = strlen(c->list);
+	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	size_t i, count = 0;
+	int err;
 
-	(void)ctx;
-	out_str(OUT_JSON, NULL, NULL, addr);
-	snprintf(c->list + len, sizeof(c->list) - len, "%s%s", len ? "," : "", addr);
+	*v = NULL;
+	*n = 0;
+	if (offline(ctx))
+		return 0;
+	err = pcidev_list(ctx, &addrs, &count);
+	if (err)
+		return err;
+	*v = calloc(count ? count : 1, sizeof(**v));
+	if (!*v) {
+		free(addrs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < count; i++)
+		if (pcidev_load(ctx, addrs[i], &(*v)[*n]) == 0)
+			(*n)++;
+	free(addrs);
 	return 0;
 }
 
 int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
 {
+	struct pcidev *devs;
 	struct records rs;
-	size_t i;
+	size_t i, j, ndevs;
 	int err;
 
 	(void)a;
 	err = load_records(ctx, &rs);
 	if (err)
 		return err;
+	/* the devices once, not once per record: thousands of records are fine */
+	err = load_devices(ctx, &devs, &ndevs);
+	if (err) {
+		out_error(NULL, err, "cannot list PCI devices");
+		ctx_fail(ctx, EXIT_FAILED);
+		records_free(&rs);
+		return err;
+	}
 	out_open_array(NULL);
 	out_text("%-20s %-20s %-14s %s\n", "MATCH", "DRIVER", "DEVICES", "RECORD");
 	for (i = 0; i < rs.n; i++) {
 		const struct record *r = &rs.v[i];
-		struct collect c = { "" };
-		char what[64];
+		char what[64], list[1024] = "";
+		size_t len = 0;
 
 		record_what(r, what, sizeof(what));
 		out_open_object(NULL);
 		out_str(OUT_ANY, r->kind == MATCH_DEVICE ? "device" : "ids", "%-20s", what);
 		out_str(OUT_ANY, "driver", " %-20s", r->driver);
 		out_open_array("devices");
-		each_match(ctx, r, collect_addr, &c);
+		for (j = 0; j < ndevs; j++) {
+			if (!record_matches(r, &devs[j]))
+				continue;
+			out_str(OUT_JSON, NULL, NULL, devs[j].addr);
+			if (len < sizeof(list))
+				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+							len ? "," : "", devs[j].addr);
+		}
 		out_close_array();
-		out_text(" %-14s", c.list[0] ? c.list : "-");
+		out_text(" %-14s", list[0] ? list : "-");
 		out_str(OUT_ANY, "record", " %s\n", r->file);
 		out_close_object();
 	}
@@ -548,13 +612,14 @@ int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
 		out_open_object(NULL);
 		out_str(OUT_JSON, "record", NULL, rs.err[i].file);
 		out_str(OUT_JSON, "error", NULL, msg);
-		out_text("%-20s %-20s %-14s %s%s\n", "(skipped)", "-", "-", rs.err[i].file,
-			 rs.err[i].msg);
+		out_text("%-20s %-20s %-14s ", "(skipped)", "-", "-");
+		out_str(OUT_TEXT, NULL, "%s\n", msg);
 		out_close_object();
 	}
 	out_close_array();
 	if (rs.nerr)
 		ctx_fail(ctx, EXIT_FAILED);
+	free(devs);
 	records_free(&rs);
 	return 0;
 }
@@ -591,29 +656,26 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 	out_open_array(NULL);
 	for (i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		char path[PATH_MAX], drv[256];
-		struct record r = { .numvfs = -1 };
+		char path[PATH_MAX], why[128], shown[2 * NAME_MAX];
+		struct record r;
 		bool dup = false;
 		size_t k;
-		ssize_t len;
 
 		if (name[0] == '.')
 			continue;
 		if (xsnprintf(path, sizeof(path), "%s/%s", dir, name))
 			continue;
-		/* driverctl saves BUS-DEVICE holding the driver's name */
-		if (strncmp(name, "pci-", 4) || pci_addr_parse(name + 4, r.addr)) {
-			warn("%s: not a PCI override; skipped", path);
+		err = driverctl_read(path, name, &r, why, sizeof(why));
+		if (err && !why[0]) {
+			warn("%s/%s: not a PCI override; skipped", dir,
+			     escape_text(name, shown, sizeof(shown)));
 			continue;
 		}
-		r.kind = MATCH_DEVICE;
-		len = read_attr(path, drv, sizeof(drv));
-		if (len <= 0 || !valid_name(drv)) {
-			out_error(r.addr, 0, "%s: no driver name in it; skipped", path);
+		if (err) {
+			out_error(r.addr, 0, "%s: %s; skipped", path, why);
 			ctx_fail(ctx, EXIT_FAILED);
 			continue;
 		}
-		memcpy(r.driver, drv, (size_t)len + 1);
 		for (k = 0; k < rs.n; k++)
 			dup |= same_match(&rs.v[k], &r) || (rs.v[k].kind == MATCH_DEVICE &&
 							     !strcmp(rs.v[k].addr, r.addr));
@@ -667,8 +729,9 @@ int persist_numvfs(struct vctx *ctx, const char *pf, const struct cmd_args *a)
 	records_free(&rs);
 	prev = r;
 	r.numvfs = a->numvfs ? a->numvfs : -1;
-	if (a->owner)
-		snprintf(r.owner, sizeof(r.owner), "%s", a->owner);
+	/* sriov checked it before making VFs (check_owner_option): it fits */
+	if (a->owner && xstrcpy(r.owner, sizeof(r.owner), a->owner))
+		return -EINVAL;
 	if (r.file[0])
 		memcpy(path, r.file, sizeof(path));
 	else

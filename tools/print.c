@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "print.h"
+#include "util.h"
 
 /* fmt comes from the callers: one value each, as in iproute2's json_print.c */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -163,8 +164,11 @@ void out_str(enum out_type t, const char *key, const char *fmt, const char *v)
 	if (!want(t))
 		return;
 	if (!json) {
+		char shown[4096];
+
+		/* values come from files and sysfs: never a raw control byte */
 		if (fmt)
-			printf(fmt, v ? v : "-");
+			printf(fmt, v ? escape_text(v, shown, sizeof(shown)) : "-");
 		return;
 	}
 	json_member(key);
@@ -225,6 +229,92 @@ void out_null(enum out_type t, const char *key, const char *text)
 	fputs("null", stdout);
 }
 
+/*
+ * vprintf, but every string argument (%s) escaped (escape_text): the
+ * format's own newlines stay, a value can never add one, nor an escape
+ * sequence. Conversions: d i u o x X c s p %, flags, width (also *),
+ * precision, length modifiers hh h l ll z j t.
+ */
+static void vprintf_escaped(const char *fmt, va_list ap)
+{
+	const char *p = fmt;
+
+	while (*p) {
+		const char *start = p, *len;
+		char spec[32], shown[4096];
+		int width = 0;
+		bool star = false;
+		size_t n;
+
+		if (*p != '%') {
+			n = strcspn(p, "%");
+			fwrite(p, 1, n, stdout);
+			p += n;
+			continue;
+		}
+		p++;
+		if (*p == '%') {
+			putchar('%');
+			p++;
+			continue;
+		}
+		p += strspn(p, "-+ #0");
+		if (*p == '*') {
+			star = true;
+			width = va_arg(ap, int);
+			p++;
+		} else {
+			p += strspn(p, "0123456789");
+		}
+		if (*p == '.')
+			p += 1 + strspn(p + 1, "0123456789");
+		len = p;
+		p += strspn(p, "hlzjt");
+		n = (size_t)(p - start) + 1;
+		if (!*p || n >= sizeof(spec))
+			return;		/* not a format this file writes */
+		memcpy(spec, start, n);
+		spec[n] = '\0';
+		p++;
+#define ARG(type) (star ? printf(spec, width, va_arg(ap, type)) : printf(spec, va_arg(ap, type)))
+		switch (spec[n - 1]) {
+		case 's':
+			escape_text(va_arg(ap, const char *), shown, sizeof(shown));
+			star ? printf(spec, width, shown) : printf(spec, shown);
+			break;
+		case 'c':
+			ARG(int);
+			break;
+		case 'p':
+			ARG(void *);
+			break;
+		case 'd':
+		case 'i':
+			if (!strncmp(len, "ll", 2) || *len == 'j')
+				ARG(long long);
+			else if (*len == 'l' || *len == 'z' || *len == 't')
+				ARG(long);
+			else
+				ARG(int);
+			break;
+		case 'u':
+		case 'o':
+		case 'x':
+		case 'X':
+			if (!strncmp(len, "ll", 2) || *len == 'j')
+				ARG(unsigned long long);
+			else if (*len == 'l' || *len == 'z' || *len == 't')
+				ARG(unsigned long);
+			else
+				ARG(unsigned);
+			break;
+		default:
+			return;
+		}
+#undef ARG
+	}
+}
+
 void out_text(const char *fmt, ...)
 {
 	va_list ap;
@@ -232,13 +322,13 @@ void out_text(const char *fmt, ...)
 	if (json)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vprintf_escaped(fmt, ap);
 	va_end(ap);
 }
 
 void out_error(const char *dev, int err, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], shown[2048];
 	size_t len;
 	va_list ap;
 
@@ -247,11 +337,13 @@ void out_error(const char *dev, int err, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(msg);
 	if (err)
-		snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(-err));
+		snprintf(msg + len, sizeof(msg) - len, ": %s", errstr(err));
 
 	fflush(stdout);
+	/* one line, whatever the values in it hold */
 	fprintf(stderr, "%svfioctl:%s %s%s%s\n", log_colour() ? "\033[1;31m" : "",
-		log_colour() ? "\033[0m" : "", dev ? dev : "", dev ? ": " : "", msg);
+		log_colour() ? "\033[0m" : "", dev ? dev : "", dev ? ": " : "",
+		escape_text(msg, shown, sizeof(shown)));
 
 	if (!json)
 		return;

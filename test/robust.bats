@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Regressions of issue 12 (each failed before its fix): files that hang or
+# mislead, hostile module names, libkmod's messages, values that would
+# break lines, and list-persisted's cost. The table of bad input that must
+# fail cleanly is test/badinput.bats; index edge cases test/kindex.bats.
+
+load lib/common
+
+setup_file() { fixture_setup_file; }
+setup() {
+	fixture_setup
+	VFIOCTL=$VFIOCTL_BIN
+	M=$ROOT/lib/modules/$KREL
+}
+
+@test "a FIFO in modprobe.d is skipped with a warning (libkmod would block on it)" {
+	mkfifo "$ROOT/etc/modprobe.d/zz.conf"
+	run --separate-stderr timeout 20 "$VFIOCTL" --root "$ROOT" --json list-candidates 0000:00:06.0
+	assert_success
+	assert_equal "$stderr" "vfioctl: warning: $ROOT/etc/modprobe.d/zz.conf: not a regular file; not read"
+	# the regular files are still read: vfxt.conf's blacklist holds
+	assert_equal "$(jq -r '.[0].best' <<<"$output")" vfio_pci
+}
+
+@test "modprobe.d keeps kmod's precedence: a link to /dev/null in etc/ hides lib/'s file" {
+	mkdir -p "$ROOT/lib/modprobe.d"
+	mv "$ROOT/etc/modprobe.d/vfxt.conf" "$ROOT/lib/modprobe.d/vfxt.conf"
+	run "$VFIOCTL" --root "$ROOT" --json list-candidates 0000:00:06.0
+	assert_equal "$(jq -r '.[0].best' <<<"$output")" vfio_pci
+	ln -s /dev/null "$ROOT/etc/modprobe.d/vfxt.conf"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json list-candidates 0000:00:06.0
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(jq -r '.[0].best' <<<"$output")" vfxt_black_vfio_pci
+}
+
+@test "libkmod's messages while reading modprobe.d go through vfioctl's log; -q silences them" {
+	local line
+	echo 'bogus line' >> "$ROOT/etc/modprobe.d/vfxt.conf"
+	line=$(wc -l < "$ROOT/etc/modprobe.d/vfxt.conf")
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" list-candidates 0000:00:03.0
+	assert_success
+	assert_equal "$stderr" "vfioctl: warning: libkmod: $ROOT/etc/modprobe.d/vfxt.conf line $line: ignoring bad line starting with 'bogus'"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" -q list-candidates 0000:00:03.0
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+@test "a module name the shell would run never reaches an install line in modprobe.d" {
+	cp "$(find "$M" -name 'vfxt_cfg.ko*' | head -n 1)" "$M/extra/x;touch \$HOME.ko"
+	fixture_depmod "$ROOT"
+	mkdir -p "$ROOT/etc/vfioctl.d"
+	printf 'device = 0000:00:09.0\n' > "$ROOT/etc/vfioctl.d/pci-0000:00:09.0.conf"
+	# any --persist command regenerates etc/modprobe.d/vfioctl.conf
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" unbind --persist 1af4:9999
+	assert_success
+	assert_equal "$stderr" "vfioctl: warning: ignoring module name 'x;touch \$HOME' from modules.alias.bin: not a module name"
+	run grep '^install ' "$ROOT/etc/modprobe.d/vfioctl.conf"
+	assert_output --regexp '^install vfxt_cfg /'
+	refute_output --partial touch
+}
+
+@test "list-persisted reads each device once, not once per record" {
+	local i opens ndev
+	mkdir -p "$ROOT/etc/vfioctl.d"
+	for i in $(seq 1 40); do
+		printf 'ids = 1af4:%04x\n' "$i" > "$ROOT/etc/vfioctl.d/ids-$i.conf"
+	done
+	printf 'ids = 1af4:1110\n' > "$ROOT/etc/vfioctl.d/ids-ivshmem.conf"
+	ndev=$(ls "$ROOT/sys/bus/pci/devices" | wc -l)
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat,openat2 -o "$BATS_TEST_TMPDIR/s" \
+		"$VFIOCTL" --root "$ROOT" --json list-persisted > "$BATS_TEST_TMPDIR/out"
+	opens=$(grep -c '/vendor"' "$BATS_TEST_TMPDIR/s")
+	assert_equal "$opens" "$ndev"
+	assert_equal "$(jq -c '[.[] | select(.ids == "1af4:1110") | .devices[]]' "$BATS_TEST_TMPDIR/out")" '["0000:00:08.0"]'
+	assert_equal "$(jq length "$BATS_TEST_TMPDIR/out")" 41
+}
+
+@test "values with newlines or escape sequences are never echoed raw, in text or JSON" {
+	local dev
+	dev=$(fixture_device_dir "$ROOT" 0000:00:03.0)
+	printf '\033[2Jevil\nvfioctl: 0000:00:03.0: fake\n' > "$dev/driver_override"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" list-overrides
+	assert_success
+	assert_line --regexp '^0000:00:03.0  \\x1b\[2Jevil\\nvfioctl: 0000:00:03.0: fake '
+	refute_output --partial $'\e'
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json list-overrides
+	assert_equal "$(jq -r '.[] | select(.device == "0000:00:03.0") | .override' <<<"$output")" \
+		$'\e[2Jevil\nvfioctl: 0000:00:03.0: fake'
+	# a record's file name, in a warning and in list-persisted's table
+	mkdir -p "$ROOT/etc/vfioctl.d"
+	printf 'colour = blue\n' > "$ROOT/etc/vfioctl.d/"$'\e[31mx\n.conf'
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" list-persisted
+	assert_failure 1
+	refute_output --partial $'\e'
+	assert_output --partial '\x1b[31mx\n.conf:1: unknown key'
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ $stderr != *$'\e'* ]]
+}
