@@ -216,6 +216,28 @@ static bool restore(struct vctx *ctx, struct pcidev *d, const char *was, const c
 	return !strcmp(d->driver, was);
 }
 
+/*
+ * Before the first write: every file the plan writes is there and is a
+ * regular file open for writing (sysfs attributes are). A sysfs shaped
+ * wrong fails here, with nothing touched, rather than half way.
+ */
+static int preflight(const struct plan *p, struct outcome *o)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < p->n; i++) {
+		err = check_writable(p->op[i].path);
+		if (err) {
+			snprintf(o->why, sizeof(o->why), "cannot write %s: %s", p->op[i].path,
+				 errstr(err));
+			o->restored = true;
+			return err;
+		}
+	}
+	return 0;
+}
+
 int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct outcome *o)
 {
 	char old_override[NAME_MAX_LEN];
@@ -238,6 +260,9 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 	}
 	if (!t->driver[0])
 		return -ENOENT;
+	err = preflight(&p, o);
+	if (err)
+		return err;
 
 	/* remember where it was, before touching anything */
 	had_record = state_load(ctx, d->addr, &rec) == 0;
@@ -300,6 +325,8 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 	memcpy(o->before_override, d->override, sizeof(o->before_override));
 	memcpy(old_override, d->override, sizeof(old_override));
 	err = plan_unbind(ctx, d, prev, &p);
+	if (!err)
+		err = preflight(&p, o);
 	if (err)
 		return err;
 	for (i = 0; i < p.n; i++) {

@@ -261,6 +261,16 @@ int write_attr(const char *path, const char *val)
 	return err;
 }
 
+int check_writable(const char *path)
+{
+	int fd = keep_regular(open_confined(path, O_WRONLY | O_NONBLOCK, 0));
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
 int open_file(const char *path, int flags, mode_t mode)
 {
 	return keep_regular(open_confined(path, flags | O_NOFOLLOW | O_NONBLOCK, mode));

@@ -69,6 +69,13 @@ ssize_t read_attr_fd(int fd, char *buf, size_t size);
 int write_attr(const char *path, const char *val);
 
 /*
+ * Could write_attr write path: is it there, a regular file, open for
+ * writing (nothing is written)? 0 or -errno (-EFTYPE). Opening a sysfs
+ * attribute does nothing by itself; only a write does.
+ */
+int check_writable(const char *path);
+
+/*
  * Open the regular file at path with open(2) flags, confined; O_NOFOLLOW
  * is added (the last component is never a symlink) and O_NONBLOCK (no
  * FIFO blocks). The fd or -errno (-EFTYPE: no regular file). For files
