@@ -7,6 +7,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,24 @@ static const char *prescan(int argc, char **argv)
 	return NULL;
 }
 
+/*
+ * A usage error in one line, "vfioctl: MESSAGE", exit status 2 (argp_error
+ * adds a second line, a hint); a value in it is escaped.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+usage_error(const struct argp_state *state, const char *fmt, ...)
+{
+	char msg[512], shown[1024];
+	va_list ap;
+
+	(void)state;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "vfioctl: %s\n", escape_text(msg, shown, sizeof(shown)));
+	exit(EXIT_USAGE);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parsed *p = state->input;
@@ -289,7 +308,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		long v = strtol(arg, &end, 10);
 
 		if (!*arg || *end || v < 0 || v > 65535)
-			argp_error(state, "--numvfs '%s': not a number of VFs", arg);
+			usage_error(state, "--numvfs '%s': not a number of VFs", arg);
 		p->args.numvfs = (int)v;
 		break;
 	}
@@ -297,14 +316,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (!p->cmd) {
 			p->cmd = find_command(arg);
 			if (!p->cmd)
-				argp_error(state, "unknown command '%s'", arg);
+				usage_error(state, "unknown command '%s'; vfioctl --help lists them", arg);
 			break;
 		}
 		p->names[p->nnames++] = arg;
 		break;
 	case ARGP_KEY_END:
 		if (!p->cmd)
-			argp_error(state, "no command given");
+			usage_error(state, "no command given; vfioctl --help lists them");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -387,13 +406,19 @@ int main(int argc, char **argv)
 	p.args.names = p.names;
 	p.args.nnames = p.nnames;
 
-	err = ctx_init(&ctx, p.root, p.kernel);
+	/* --kernel first, so that its error is blamed on it */
+	err = p.kernel ? krel_check(p.kernel) : 0;
+	if (!err)
+		err = ctx_init(&ctx, p.root, p.kernel);
 	if (err) {
 		char shown[80];
 
-		if (p.kernel && err == -EINVAL)
-			out_error(NULL, 0, "--kernel '%s': not a release name",
+		if (p.kernel && krel_check(p.kernel))
+			out_error(NULL, err == -EINVAL ? 0 : err, "--kernel '%s': not a release name",
 				  printable(p.kernel, shown, sizeof(shown)));
+		else if (p.root && !*p.root)
+			out_error(NULL, 0, "--root '': empty (without --root, vfioctl works on "
+				  "the running system)");
 		else
 			out_error(NULL, err, "--root '%s'", printable(p.root ? p.root : "", shown,
 								      sizeof(shown)));

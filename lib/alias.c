@@ -2,6 +2,7 @@
 /* Steps 3 and 4: the vfio alias and its candidates, ranked. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <libkmod.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -226,19 +227,28 @@ static int search_index(struct vctx *ctx, const char *name, enum cand_src src,
 {
 	struct add_arg a = { c, src };
 	struct kindex *idx;
+	const char *dir;
 	int err;
 
+	err = ctx_moddir(ctx, &dir);
+	if (err)
+		return err;
 	err = open_index(ctx, name, &idx);
 	if (err == -ENOENT && !required)
 		return 0;
-	if (err == -EINVAL)
-		warn("%s/%s is not a kmod index; run depmod", ctx->moddir, name);
-	if (err)
+	if (err) {
+		/* said once, by the command: see cands_error() */
+		c->bad_index = name;
+		c->bad_what = err == -EINVAL ? "is not a kmod index" :
+			      err == -ENOENT ? "is missing" : NULL;
 		return err;
+	}
 	err = kindex_match(idx, c->key, add_from_index, &a);
 	kindex_close(idx);
-	if (err == -EINVAL)
-		warn("%s/%s is corrupt; run depmod", ctx->moddir, name);
+	if (err < 0) {
+		c->bad_index = name;
+		c->bad_what = err == -EINVAL ? "is corrupt" : NULL;
+	}
 	return err < 0 ? err : 0;
 }
 
@@ -371,6 +381,21 @@ int cands_lookup(struct vctx *ctx, const char *key, struct cands *c)
 			 c->v[1].wildcards == c->v[0].wildcards && c->v[1].stars == c->v[0].stars;
 	}
 	return 0;
+}
+
+const char *cands_error(struct vctx *ctx, const struct cands *c, int err, char *buf, size_t size)
+{
+	const char *dir = NULL;
+
+	if (c->bad_index && ctx_moddir(ctx, &dir) == 0) {
+		if (c->bad_what)
+			snprintf(buf, size, "%s/%s %s; run depmod", dir, c->bad_index, c->bad_what);
+		else
+			snprintf(buf, size, "%s/%s: %s", dir, c->bad_index, errstr(err));
+	} else {
+		snprintf(buf, size, "cannot look up %s: %s", c->key, errstr(err));
+	}
+	return buf;
 }
 
 void cands_free(struct cands *c)

@@ -43,6 +43,9 @@ struct cands {
 	long best;
 	bool tie;
 	char key[ALIAS_MAX];		/* the vfio alias looked up */
+	/* when the lookup failed on an index: which, and what is wrong with it */
+	const char *bad_index;		/* "modules.alias.bin", ...; NULL otherwise */
+	const char *bad_what;		/* "is missing", "is not a kmod index", "is corrupt" */
 };
 
 /* The generic driver's module: the universal fallback. */
@@ -60,6 +63,13 @@ int vfio_alias_of(const char *modalias, char *key, size_t size);
  */
 int cands_lookup(struct vctx *ctx, const char *key, struct cands *out);
 void cands_free(struct cands *c);
+
+/*
+ * Why cands_lookup failed with err, in words, for the one line a command
+ * prints: "MODDIR/modules.alias.bin is corrupt; run depmod" when an index
+ * is at fault, else "cannot look up KEY: " and the error.
+ */
+const char *cands_error(struct vctx *ctx, const struct cands *c, int err, char *buf, size_t size);
 
 const char *cand_src_name(enum cand_src src);
 

@@ -40,6 +40,7 @@ int target_choose(struct vctx *ctx, const struct pcidev *d, const char *driver_a
 	err = cands_lookup(ctx, ch->key, c);
 	if (err) {
 		ch->fail = CHOICE_LOOKUP;
+		cands_error(ctx, c, err, ch->why, sizeof(ch->why));
 		goto fail;
 	}
 	if (c->best < 0) {

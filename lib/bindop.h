@@ -40,6 +40,7 @@ struct choice {
 	int err;			/* what the failed step returned */
 	char key[ALIAS_MAX];		/* the vfio alias looked up, "" before */
 	char module[NAME_MAX_LEN];	/* CHOICE_MODULE: the module chosen */
+	char why[PATH_MAX + 64];	/* CHOICE_LOOKUP: cands_error()'s words */
 };
 
 /*

@@ -220,7 +220,9 @@ int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 		out_str(OUT_ANY, "vfio_alias", " %s\n", key);
 		err = cands_lookup(ctx, key, &c);
 		if (err) {
-			out_error(d.addr, err, "cannot look up %s under %s", key, dir);
+			char why[PATH_MAX + 64];
+
+			out_error(d.addr, 0, "%s", cands_error(ctx, &c, err, why, sizeof(why)));
 			ctx_fail(ctx, EXIT_FAILED);
 			goto next;
 		}

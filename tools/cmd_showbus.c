@@ -223,7 +223,9 @@ int show_bus_device(struct vctx *ctx, const struct bus_kind *bus, const char *na
 			key);
 		err = cands_lookup(ctx, key, &c);
 		if (err) {
-			out_error(arg, err, "cannot look up %s", key);
+			char why[PATH_MAX + 64];
+
+			out_error(arg, 0, "%s", cands_error(ctx, &c, err, why, sizeof(why)));
 			ctx_fail(ctx, EXIT_FAILED);
 			goto out;
 		}

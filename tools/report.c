@@ -95,7 +95,6 @@ void print_writes(const struct plan *p, const char *indent)
 void report_choice(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
 		   const struct choice *ch)
 {
-	const char *dir = ctx->moddir;
 	char shown[80];
 
 	switch (ch->fail) {
@@ -119,7 +118,7 @@ void report_choice(struct vctx *ctx, const struct pcidev *d, const char *driver_
 		report_moddir(ctx, ch->err);
 		return;
 	case CHOICE_LOOKUP:
-		out_error(d->addr, ch->err, "cannot look up %s in %s", ch->key, dir);
+		out_error(d->addr, 0, "%s", ch->why);
 		break;
 	case CHOICE_NONE:
 		out_error(d->addr, 0, "no VFIO module matches %s (is vfio-pci installed?)", ch->key);
