@@ -52,8 +52,8 @@ setup() {
 	fixture_depmod "$ROOT"
 	mkdir -p "$ROOT/etc/vfioctl.d"
 	printf 'device = 0000:00:09.0\n' > "$ROOT/etc/vfioctl.d/pci-0000:00:09.0.conf"
-	# any --persist command regenerates etc/modprobe.d/vfioctl.conf
-	run --separate-stderr "$VFIOCTL" --root "$ROOT" unbind --persist 1af4:9999
+	# a --persist command that changes the records regenerates etc/modprobe.d/vfioctl.conf
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" bind --persist 1af4:9999
 	assert_success
 	assert_equal "$stderr" "vfioctl: warning: ignoring module name 'x;touch \$HOME' from modules.alias.bin: not a module name"
 	run grep '^install ' "$ROOT/etc/modprobe.d/vfioctl.conf"

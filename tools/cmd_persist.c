@@ -240,6 +240,7 @@ static bool same_content(const struct record *a, const struct record *b)
 
 int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 {
+	unsigned changed = 0;
 	struct records rs;
 	struct record *v;
 	bool off = offline(ctx);
@@ -278,7 +279,10 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 		/* bind now what is there; record only what worked */
 		each_match(ctx, r, bind_match, &pr);
 		if (pr.failed) {
-			out_error(NULL, 0, "not recorded: the bind failed");
+			char what[64];
+
+			out_error(NULL, 0, "%s: not recorded: the bind failed",
+				  record_what(r, what, sizeof(what)));
 			continue;
 		}
 		prev = NULL;
@@ -306,17 +310,25 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 			ctx_fail(ctx, EXIT_FAILED);
 			continue;
 		}
+		changed++;
 		print_record(r, "recorded in", path, prev, true);
 	}
 	out_close_array();
 	records_free(&rs);
 	free(v);
-	update_modprobe_conf(ctx, a->dry_run);
+	/*
+	 * The modprobe.d guard follows the records; after a failure it is left
+	 * alone unless a record did change, so that a failed write is one
+	 * error, with nothing else touched.
+	 */
+	if (changed || ctx->exit_status == EXIT_OK)
+		update_modprobe_conf(ctx, a->dry_run);
 	return 0;
 }
 
 int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 {
+	unsigned changed = 0;
 	struct records rs;
 	struct record *v;
 	int i, err;
@@ -338,7 +350,10 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 
 		each_match(ctx, r, unbind_match, &pr);
 		if (pr.failed) {
-			out_error(NULL, 0, "record kept: giving the device back failed");
+			char what[64];
+
+			out_error(NULL, 0, "%s: record kept: giving the device back failed",
+				  record_what(r, what, sizeof(what)));
 			continue;
 		}
 		for (k = 0; k < rs.n; k++) {
@@ -366,6 +381,7 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 				ctx_fail(ctx, EXIT_FAILED);
 				continue;
 			}
+			changed++;
 			print_record(&rs.v[k], "removed", rs.v[k].file, &rs.v[k], true);
 		}
 		if (!found) {
@@ -377,7 +393,8 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 	out_close_array();
 	records_free(&rs);
 	free(v);
-	update_modprobe_conf(ctx, a->dry_run);
+	if (changed || ctx->exit_status == EXIT_OK)
+		update_modprobe_conf(ctx, a->dry_run);
 	return 0;
 }
 
@@ -626,6 +643,7 @@ int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
 
 int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 {
+	unsigned changed = 0;
 	struct dirent **names = NULL;
 	char dir[PATH_MAX];
 	struct records rs;
@@ -694,6 +712,7 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 			ctx_fail(ctx, EXIT_FAILED);
 			continue;
 		}
+		changed++;
 		print_record(&r, "recorded in", path, NULL, true);
 		info("%s: driverctl still sets this override at boot until its file is removed",
 		     r.addr);
@@ -703,7 +722,8 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 		free(names[i]);
 	free(names);
 	records_free(&rs);
-	update_modprobe_conf(ctx, a->dry_run);
+	if (changed || ctx->exit_status == EXIT_OK)
+		update_modprobe_conf(ctx, a->dry_run);
 	return 0;
 }
 
