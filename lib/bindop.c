@@ -114,12 +114,19 @@ static int hold_device(const struct pcidev *d, bool on)
 	return write_attr(path, on ? HOLD_OVERRIDE : d->override[0] ? d->override : "\n");
 }
 
+/* owner: what run/vfioctl/owners said before, and whether this bind wrote it */
+struct owner_undo {
+	char prev[OWNER_MAX];
+	bool written;
+};
+
 /*
  * owner, before the bind: check USER[:GROUP] and record it, so udev finds
- * it when the bind makes the group's node appear.
+ * it when the bind makes the group's node appear. Already there (!now):
+ * recorded by give_owner, once the nodes are given.
  */
 static int prepare_owner(struct vctx *ctx, const char *addr, const struct bind_req *req,
-			 struct bind_result *res)
+			 struct bind_result *res, bool now, struct owner_undo *u)
 {
 	uid_t uid;
 	gid_t gid;
@@ -134,18 +141,24 @@ static int prepare_owner(struct vctx *ctx, const char *addr, const struct bind_r
 	}
 	if (req->dry_run)
 		return 0;
+	/* what to put back if the bind fails or the nodes cannot be given */
+	owner_runtime(ctx, addr, u->prev, sizeof(u->prev));
+	if (!now || !strcmp(u->prev, req->owner))
+		return 0;
 	err = owner_record(ctx, addr, req->owner);
 	if (err)
 		res->fail = BINDOP_OWNER_RECORD;
+	u->written = !err;
 	return err;
 }
 
 /*
- * owner, after the bind: the nodes that exist now. A dry run only says
- * whether they would change (nodes a planned bind makes do not exist yet).
+ * owner, after the bind: the nodes that exist now, and the record. A dry
+ * run only says whether they would change (nodes a planned bind makes do
+ * not exist yet).
  */
 static void give_owner(struct vctx *ctx, struct pcidev *d, const struct bind_req *req,
-		       struct bind_result *res)
+		       struct bind_result *res, struct owner_undo *u)
 {
 	if (!req->owner)
 		return;
@@ -156,6 +169,10 @@ static void give_owner(struct vctx *ctx, struct pcidev *d, const struct bind_req
 	res->owner_done = true;
 	pcidev_refresh(ctx, d);
 	res->owner_err = owner_chown(ctx, d, req->owner, false, &res->owner_changed);
+	if (!res->owner_err && !u->written && strcmp(u->prev, req->owner)) {
+		res->owner_err = owner_record(ctx, d->addr, req->owner);
+		u->written = !res->owner_err;
+	}
 	if (!res->owner_err)
 		res->nnodes = owner_nodes(ctx, d, res->nodes);
 }
@@ -164,6 +181,8 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 {
 	const char *addr = req->addr;
 	char orig_override[NAME_MAX_LEN];
+	struct owner_undo u = { "", false };
+	bool already;
 	struct pcidev *d = &res->dev;
 	struct target *t = &res->target;
 	struct outcome *o = &res->outcome;
@@ -184,7 +203,8 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 		res->fail = BINDOP_TARGET;
 		goto out;
 	}
-	if (t->driver[0] && !strcmp(d->driver, t->driver))
+	already = t->driver[0] && !strcmp(d->driver, t->driver);
+	if (already)
 		;	/* already there: nothing is taken from anyone */
 	else if ((err = inuse_check(ctx, d, req->force, &res->inuse))) {
 		res->fail = BINDOP_IN_USE;
@@ -192,7 +212,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 	}
 	err = check_iommu(ctx, d, t, req, res);
 	if (!err)
-		err = prepare_owner(ctx, addr, req, res);
+		err = prepare_owner(ctx, addr, req, res, !already, &u);
 	if (err)
 		goto out;
 	memcpy(orig_override, d->override, sizeof(orig_override));
@@ -237,7 +257,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 
 	if (res->plan.noop) {
 		res->status = BIND_UNCHANGED;
-		give_owner(ctx, d, req, res);
+		give_owner(ctx, d, req, res, &u);
 		goto out;
 	}
 	if (req->dry_run) {
@@ -253,7 +273,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 			memcpy(d->override, orig_override, sizeof(d->override));
 		if (!strcmp(d->driver, t->driver)) {
 			res->status = BIND_UNCHANGED;
-			give_owner(ctx, d, req, res);
+			give_owner(ctx, d, req, res, &u);
 			goto out;
 		}
 		err = bind_exec(ctx, d, t, o);
@@ -265,15 +285,15 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 	}
 	if (err) {
 		res->fail = BINDOP_EXEC;
-		if (req->owner)
-			owner_clear(ctx, addr);
 		goto out;
 	}
 	res->status = BIND_BOUND;
 	if (d->group < 0)	/* the probe made its group (arm64): read it */
 		pcidev_load(ctx, addr, d);
-	give_owner(ctx, d, req, res);
+	give_owner(ctx, d, req, res, &u);
 out:
+	if (u.written && (res->status == BIND_FAILED || res->owner_err))
+		owner_restore(ctx, addr, u.prev);
 	res->err = err;
 	return err;
 }

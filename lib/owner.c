@@ -236,15 +236,32 @@ void owner_clear(struct vctx *ctx, const char *addr)
 		remove_file(path);
 }
 
+int owner_runtime(struct vctx *ctx, const char *addr, char *spec, size_t size)
+{
+	char path[PATH_MAX];
+
+	if (owner_path(ctx, addr, path, sizeof(path)) == 0 && read_attr(path, spec, size) > 0 &&
+	    owner_valid(spec))
+		return 0;
+	spec[0] = '\0';
+	return -ENOENT;
+}
+
+int owner_restore(struct vctx *ctx, const char *addr, const char *spec)
+{
+	if (spec[0])
+		return owner_record(ctx, addr, spec);
+	owner_clear(ctx, addr);
+	return 0;
+}
+
 int owner_of_device(struct vctx *ctx, const struct pcidev *d, char *spec, size_t size)
 {
 	const struct record *r;
-	char path[PATH_MAX];
 	struct records rs;
 	int err;
 
-	if (owner_path(ctx, d->addr, path, sizeof(path)) == 0 &&
-	    read_attr(path, spec, size) > 0 && owner_valid(spec))
+	if (owner_runtime(ctx, d->addr, spec, size) == 0)
 		return 0;
 	err = records_load(ctx, &rs);
 	if (err)

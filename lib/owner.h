@@ -53,6 +53,12 @@ int owner_chown(struct vctx *ctx, const struct pcidev *d, const char *spec, bool
 /* Forget d's runtime owner. */
 void owner_clear(struct vctx *ctx, const char *addr);
 
+/* The runtime owner of addr (owner_record's): 0, or -ENOENT when none. */
+int owner_runtime(struct vctx *ctx, const char *addr, char *spec, size_t size);
+
+/* Put back the runtime owner owner_runtime() read: spec, or none for "". */
+int owner_restore(struct vctx *ctx, const char *addr, const char *spec);
+
 /* The runtime owner of addr, else the one its record carries: 0 or -ENOENT. */
 int owner_of_device(struct vctx *ctx, const struct pcidev *d, char *spec, size_t size);
 

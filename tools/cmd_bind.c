@@ -22,10 +22,13 @@ int cmd_bind(struct vctx *ctx, const struct cmd_args *a)
 		ctx_fail(ctx, EXIT_USAGE);
 		return -EINVAL;
 	}
-	if (a->group)
-		return cmd_bind_group(ctx, a);
 	if (a->persist)
 		return cmd_bind_persist(ctx, a);
+	/* before any device: the same answer for each */
+	if (check_owner_option(ctx, a->owner))
+		return -EINVAL;
+	if (a->group)
+		return cmd_bind_group(ctx, a);
 	return each_device(ctx, a, "bind", bind_one);
 }
 

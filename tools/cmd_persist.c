@@ -83,7 +83,6 @@ static int parse_targets(struct vctx *ctx, const struct cmd_args *a, bool need_d
  */
 int check_owner_option(struct vctx *ctx, const char *owner)
 {
-	char shown[80];
 	uid_t uid;
 	gid_t gid;
 	int err;
@@ -91,18 +90,8 @@ int check_owner_option(struct vctx *ctx, const char *owner)
 	if (!owner)
 		return 0;
 	err = owner_parse(ctx, owner, &uid, &gid);
-	if (!err)
-		return 0;
-	escape_text(owner, shown, sizeof(shown));
-	if (err == -EINVAL || err == -ENOENT) {
-		out_error(NULL, 0, err == -EINVAL ? "--owner '%s': not USER[:GROUP]" :
-			  "--owner '%s': no such user or group", shown);
-		ctx_fail(ctx, EXIT_USAGE);
-	} else {
-		out_error(NULL, err, "--owner '%s': cannot read %s/etc/passwd or group", shown,
-			  ctx->root);
-		ctx_fail(ctx, EXIT_FAILED);
-	}
+	if (err)
+		report_owner(ctx, NULL, owner, err);
 	return err;
 }
 

@@ -29,5 +29,8 @@ int cmd_sriov(struct vctx *ctx, const struct cmd_args *a)
 		ctx_fail(ctx, EXIT_USAGE);
 		return -EINVAL;
 	}
+	/* before any VF is made, and before --persist records it */
+	if (check_owner_option(ctx, a->owner))
+		return -EINVAL;
 	return each_device(ctx, a, "sriov", sriov_one);
 }

@@ -92,6 +92,19 @@ void print_writes(const struct plan *p, const char *indent)
 	out_close_array();
 }
 
+void report_owner(struct vctx *ctx, const char *dev, const char *owner, int err)
+{
+	if (err == -EINVAL || err == -ENOENT) {
+		out_error(dev, 0, err == -EINVAL ? "--owner '%s': not USER[:GROUP]" :
+			  "--owner '%s': no such user or group", owner);
+		ctx_fail(ctx, EXIT_USAGE);
+	} else {
+		out_error(dev, err, "--owner '%s': cannot read %s/etc/passwd or group", owner,
+			  ctx->root);
+		ctx_fail(ctx, EXIT_FAILED);
+	}
+}
+
 void report_choice(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
 		   const struct choice *ch)
 {
@@ -230,7 +243,7 @@ static void warn_group(struct vctx *ctx, const struct pcidev *d)
 }
 
 /* --owner, after the bind: the nodes given. */
-static void report_owner(struct vctx *ctx, const struct bind_req *req,
+static void report_nodes(struct vctx *ctx, const struct bind_req *req,
 			 const struct bind_result *r)
 {
 	const struct pcidev *d = &r->dev;
@@ -259,7 +272,6 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 	const struct pcidev *d = &r->dev;
 	const struct target *t = &r->target;
 	const struct outcome *o = &r->outcome;
-	char shown[48];
 
 	out_open_object(NULL);
 	out_str(OUT_JSON, "device", NULL, addr);
@@ -294,10 +306,7 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 		ctx_fail(ctx, EXIT_FAILED);
 		goto out;
 	case BINDOP_OWNER:
-		printable(req->owner, shown, sizeof(shown));
-		out_error(addr, 0, r->err == -EINVAL ? "--owner '%s': not USER[:GROUP]" :
-			  "--owner %s: no such user or group", shown);
-		ctx_fail(ctx, EXIT_USAGE);
+		report_owner(ctx, addr, req->owner, r->err);
 		goto out;
 	case BINDOP_OWNER_RECORD:
 		out_error(addr, r->err, "cannot record its owner under run/vfioctl");
@@ -342,7 +351,7 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 		out_text("%s: already on %s\n", addr, t->driver);
 		if (req->dry_run && r->owner_changed)
 			out_text("%s: would give its nodes to %s\n", addr, req->owner);
-		report_owner(ctx, req, r);
+		report_nodes(ctx, req, r);
 		break;
 	case BIND_PLANNED:
 		out_str(OUT_JSON, "status", NULL, "planned");
@@ -365,7 +374,7 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 			 t->module[0] ? t->module : "none", o->before[0] ? o->before : "no driver");
 		if (group_check)
 			warn_group(ctx, d);
-		report_owner(ctx, req, r);
+		report_nodes(ctx, req, r);
 		break;
 	case BIND_FAILED:
 		break;

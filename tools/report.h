@@ -17,6 +17,13 @@ struct vctx;
 /* The module directory problem behind err (from ctx_moddir). */
 void report_moddir(struct vctx *ctx, int err);
 
+/*
+ * owner_parse()'s err for USER[:GROUP] owner, as one line (the value
+ * escaped): malformed or unknown, exit status 2; passwd or group
+ * unreadable, 1.
+ */
+void report_owner(struct vctx *ctx, const char *dev, const char *owner, int err);
+
 /* Candidates of a device as "candidates" and "best", text or JSON. */
 void print_cands(const struct cands *c, const char *indent);
 
