@@ -27,6 +27,11 @@ static bool fail_probe;
 module_param(fail_probe, bool, 0644);
 MODULE_PARM_DESC(fail_probe, "Fail every probe with -EIO (for fault tests)");
 
+static bool decline_probe;
+module_param(decline_probe, bool, 0644);
+MODULE_PARM_DESC(decline_probe,
+		 "Decline every probe with -ENODEV, which the kernel does not log (for fault tests)");
+
 struct edu_vfio_pci_device {
 	struct vfio_pci_core_device core_device;
 	/* Contents of the edu region, taken at each open. */
@@ -152,6 +157,9 @@ static int edu_vfio_pci_probe(struct pci_dev *pdev,
 		dev_err(&pdev->dev, "fail_probe is set, refusing to bind\n");
 		return -EIO;
 	}
+	/* "not mine": drivers_probe succeeds and nothing binds, silently */
+	if (READ_ONCE(decline_probe))
+		return -ENODEV;
 
 	edev = vfio_alloc_device(edu_vfio_pci_device, core_device.vdev,
 				 &pdev->dev, &edu_vfio_pci_ops);
