@@ -238,6 +238,30 @@ static int preflight(const struct plan *p, struct outcome *o)
 	return 0;
 }
 
+/* The journal of an operation on d, before its first write. */
+static int journal_begin(struct vctx *ctx, const char *op, const struct pcidev *d,
+			 const char *target, const char *target_override, bool new_record,
+			 struct outcome *o)
+{
+	struct journal j;
+	int err;
+
+	memset(&j, 0, sizeof(j));
+	if (xstrcpy(j.op, sizeof(j.op), op) || xstrcpy(j.addr, sizeof(j.addr), d->addr) ||
+	    xstrcpy(j.driver, sizeof(j.driver), d->driver) ||
+	    xstrcpy(j.override, sizeof(j.override), d->override) ||
+	    xstrcpy(j.target, sizeof(j.target), target) ||
+	    xstrcpy(j.target_override, sizeof(j.target_override), target_override) ||
+	    xstrcpy(j.new_record, sizeof(j.new_record), new_record ? "yes" : "no"))
+		return -ENAMETOOLONG;
+	err = journal_save(ctx, &j);
+	if (err) {
+		snprintf(o->why, sizeof(o->why), "cannot write its journal under run/vfioctl");
+		o->restored = true;
+	}
+	return err;
+}
+
 int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct outcome *o)
 {
 	char old_override[NAME_MAX_LEN];
@@ -266,6 +290,9 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 
 	/* remember where it was, before touching anything */
 	had_record = state_load(ctx, d->addr, &rec) == 0;
+	err = journal_begin(ctx, "bind", d, t->driver, t->driver, !had_record, o);
+	if (err)
+		return err;
 	if (!had_record || !d->driver[0] || driver_is_vfio(ctx, d->driver) != 1) {
 		memset(&prev, 0, sizeof(prev));
 		memcpy(prev.driver, d->driver, sizeof(prev.driver));
@@ -276,6 +303,7 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 		if (err) {
 			snprintf(o->why, sizeof(o->why), "cannot record its current driver under run/vfioctl");
 			o->restored = true;
+			journal_remove(ctx);
 			return err;
 		}
 	}
@@ -293,6 +321,7 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 	err = pcidev_refresh(ctx, d);
 	if (!err && !strcmp(d->driver, t->driver)) {
 		memcpy(o->after, d->driver, sizeof(o->after));
+		journal_remove(ctx);
 		return 0;
 	}
 	if (d->driver[0])
@@ -308,6 +337,7 @@ rollback:
 	memcpy(o->after, d->driver, sizeof(o->after));
 	if (!had_record)
 		state_remove(ctx, d->addr);
+	journal_remove(ctx);
 	return err;
 }
 
@@ -327,6 +357,9 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 	err = plan_unbind(ctx, d, prev, &p);
 	if (!err)
 		err = preflight(&p, o);
+	if (!err)
+		err = journal_begin(ctx, "unbind", d, back ? back : "",
+				    prev && prev->override[0] ? prev->override : "", false, o);
 	if (err)
 		return err;
 	for (i = 0; i < p.n; i++) {
@@ -342,11 +375,14 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 			probe(ctx, d->addr);
 	}
 	err = pcidev_refresh(ctx, d);
-	if (err)
+	if (err) {
+		journal_remove(ctx);
 		return err;
+	}
 	if (!back || !strcmp(d->driver, back)) {
 		memcpy(o->after, d->driver, sizeof(o->after));
 		state_remove(ctx, d->addr);
+		journal_remove(ctx);
 		return 0;
 	}
 	snprintf(o->why, sizeof(o->why), "%s did not take the device back (it is on %s)", back,
@@ -355,11 +391,62 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 	if (d->driver[0]) {
 		/* on some driver: not driverless, leave it and say so */
 		memcpy(o->after, d->driver, sizeof(o->after));
+		journal_remove(ctx);
 		return err;
 	}
 rollback:
 	/* never leave a device that had a driver without one */
 	o->restored = restore(ctx, d, o->before, old_override[0] ? old_override : o->before);
 	memcpy(o->after, d->driver, sizeof(o->after));
+	journal_remove(ctx);
 	return err;
+}
+
+/*
+ * A bind or unbind killed half way: finish it if its last write was made
+ * (the device is where it was going), else put the device back where it
+ * was, as the failed operation would have.
+ */
+int bind_recover(struct vctx *ctx)
+{
+	struct journal j;
+	struct pcidev d;
+	bool bind, done, ok = true;
+	int err;
+
+	err = journal_load(ctx, &j);
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		warn("ignoring an unreadable journal under %s/run/vfioctl: %s", ctx->root,
+		     strerror(-err));
+		journal_remove(ctx);
+		return err;
+	}
+	bind = !strcmp(j.op, "bind");
+	err = pcidev_load(ctx, j.addr, &d);
+	if (err) {
+		warn("%s: %s %s was interrupted; the device is gone", j.addr, bind ? "a" : "an",
+		     j.op);
+		return journal_remove(ctx);
+	}
+	/* where it was going: bind to a driver, unbind off the one it was on */
+	done = !strcmp(d.override, j.target_override) &&
+	       (j.target[0] ? !strcmp(d.driver, j.target) : strcmp(d.driver, j.driver));
+	if (!done)
+		ok = restore(ctx, &d, j.driver, j.override);
+	else if (!bind && !d.driver[0])
+		probe(ctx, d.addr);	/* killed before its drivers_probe */
+	if (!done || !d.driver[0])
+		pcidev_refresh(ctx, &d);
+	if (bind ? !done && j.new_record[0] == 'y' : done)
+		state_remove(ctx, j.addr);
+	if (ok)
+		warn("%s: %s %s was interrupted; %s: on %s", j.addr, bind ? "a" : "an", j.op,
+		     done ? "finished" : "undone", d.driver[0] ? d.driver : "no driver");
+	else
+		warn("%s: %s %s was interrupted; COULD NOT UNDO: it was on %s and is now on %s",
+		     j.addr, bind ? "a" : "an", j.op, j.driver[0] ? j.driver : "no driver",
+		     d.driver[0] ? d.driver : "no driver");
+	return journal_remove(ctx);
 }

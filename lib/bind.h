@@ -89,4 +89,13 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *prev,
 		struct outcome *o);
 
+/*
+ * bind_exec and unbind_exec keep a journal (state.h) from their first
+ * write to their last. Under the lock, before anything else: a journal
+ * left by a vfioctl killed half way is finished (the device already where
+ * it was going) or undone (restored as a failed bind or unbind is), with a
+ * warning. 0, or -errno of an unreadable journal (then removed).
+ */
+int bind_recover(struct vctx *ctx);
+
 #endif

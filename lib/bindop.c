@@ -177,6 +177,23 @@ static void give_owner(struct vctx *ctx, struct pcidev *d, const struct bind_req
 		res->nnodes = owner_nodes(ctx, d, res->nodes);
 }
 
+int bindop_lock(struct vctx *ctx)
+{
+	bool first = ctx->lock_fd < 0;
+	int err;
+
+	err = ctx_lock(ctx);
+	if (!err && first)
+		bind_recover(ctx);
+	return err;
+}
+
+void bindop_recover(struct vctx *ctx)
+{
+	if (journal_exists(ctx))
+		bindop_lock(ctx);
+}
+
 int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result *res)
 {
 	const char *addr = req->addr;
@@ -192,6 +209,8 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 
 	memset(res, 0, sizeof(*res));
 	res->status = BIND_FAILED;
+	if (!req->dry_run)
+		bindop_recover(ctx);
 	err = pcidev_load(ctx, addr, d);
 	if (err) {
 		res->fail = BINDOP_READ;
@@ -222,7 +241,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 		 * override no driver has keeps native drivers, which udev may
 		 * be loading for other devices right now, off this one.
 		 */
-		err = ctx_lock(ctx);
+		err = bindop_lock(ctx);
 		if (!err) {
 			/*
 			 * Another vfioctl (udev's, the initramfs's) may have
@@ -265,7 +284,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 		goto out;
 	}
 
-	err = ctx_lock(ctx);
+	err = bindop_lock(ctx);
 	if (!err) {
 		/* another vfioctl may have moved it while we waited */
 		pcidev_refresh(ctx, d);
@@ -308,10 +327,14 @@ int bindop_unbind(struct vctx *ctx, const struct unbind_req *req, struct unbind_
 	const char *addr = req->addr;
 	struct pcidev *d = &res->dev;
 	struct outcome *o = &res->outcome;
+	bool have_prev, locked = ctx->lock_fd >= 0;
 	struct prev_state prev;
-	bool have_prev;
+	char was[2][NAME_MAX_LEN];
 	int err;
 
+	if (!req->dry_run)
+		bindop_recover(ctx);
+again:
 	memset(res, 0, sizeof(*res));
 	res->status = BIND_FAILED;
 	err = pcidev_load(ctx, addr, d);
@@ -365,10 +388,21 @@ int bindop_unbind(struct vctx *ctx, const struct unbind_req *req, struct unbind_
 		res->status = BIND_PLANNED;
 		goto out;
 	}
-	err = ctx_lock(ctx);
+	err = bindop_lock(ctx);
 	if (err) {
 		res->fail = BINDOP_LOCK;
 		goto out;
+	}
+	if (!locked) {
+		/* another vfioctl may have moved it while we waited: look again */
+		locked = true;
+		memcpy(was[0], d->driver, sizeof(was[0]));
+		memcpy(was[1], d->override, sizeof(was[1]));
+		pcidev_refresh(ctx, d);
+		if (strcmp(was[0], d->driver) || strcmp(was[1], d->override)) {
+			unbind_result_free(res);
+			goto again;
+		}
 	}
 	if (!res->vfio) {
 		err = write_attr(res->plan.op[0].path, res->plan.op[0].value);

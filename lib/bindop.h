@@ -52,6 +52,16 @@ struct choice {
 int target_choose(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
 		  struct cands *c, struct target *t, struct choice *ch);
 
+/*
+ * ctx_lock(), and once it is taken, what a vfioctl killed half way left in
+ * its journal is finished or undone (bind_recover). Every write to a
+ * device's binding takes the lock this way.
+ */
+int bindop_lock(struct vctx *ctx);
+
+/* If a journal is waiting: bindop_lock(), so that it is dealt with now. */
+void bindop_recover(struct vctx *ctx);
+
 /* One device to bind, for bind and apply. */
 struct bind_req {
 	const char *addr;

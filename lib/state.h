@@ -2,6 +2,7 @@
 #ifndef VFIOCTL_STATE_H
 #define VFIOCTL_STATE_H
 
+#include "pcidev.h"
 #include "util.h"
 
 struct vctx;
@@ -22,5 +23,27 @@ int state_load(struct vctx *ctx, const char *addr, struct prev_state *s);
 /* Atomic: temp file, fsync, rename. */
 int state_save(struct vctx *ctx, const char *addr, const struct prev_state *s);
 int state_remove(struct vctx *ctx, const char *addr);
+
+/*
+ * A bind or unbind under way, in ROOT/run/vfioctl/journal: written before
+ * its first sysfs write, removed after its last. Under the lock there is
+ * one at a time. A vfioctl killed half way leaves it for the next one
+ * (bind_recover) to finish or undo.
+ */
+struct journal {
+	char op[8];			/* "bind" or "unbind" */
+	char addr[PCI_ADDR_MAX];
+	char driver[NAME_MAX_LEN];	/* where it was: driver, "" none */
+	char override[NAME_MAX_LEN];	/* and driver_override, "" unset */
+	char target[NAME_MAX_LEN];	/* where it goes: driver, "" the kernel's choice */
+	char target_override[NAME_MAX_LEN];
+	char new_record[4];		/* "yes": the run/vfioctl record is this bind's */
+};
+
+int journal_save(struct vctx *ctx, const struct journal *j);
+/* 0, -ENOENT when there is none, -EINVAL for a malformed one. */
+int journal_load(struct vctx *ctx, struct journal *j);
+int journal_remove(struct vctx *ctx);
+bool journal_exists(struct vctx *ctx);
 
 #endif

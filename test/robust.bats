@@ -98,3 +98,44 @@ setup() {
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	[[ $stderr != *$'\e'* ]]
 }
+
+# journal TEXT: what a vfioctl killed half way leaves in run/vfioctl
+journal() { mkdir -p "$ROOT/run/vfioctl"; printf '%b' "$1" > "$ROOT/run/vfioctl/journal"; }
+
+@test "a bind killed half way (override written, no unbind yet): the next apply undoes it" {
+	local d
+	d=$(fixture_device_dir "$ROOT" 0000:00:02.0)
+	echo vfio-pci > "$d/driver_override"
+	mkdir -p "$ROOT/run/vfioctl"
+	printf 'driver=e1000e\nmodule=e1000e\noverride=\n' > "$ROOT/run/vfioctl/0000:00:02.0"
+	journal 'op=bind\ndevice=0000:00:02.0\ndriver=e1000e\noverride=\ntarget=vfio-pci\ntarget_override=vfio-pci\nnew_record=yes\n'
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" apply
+	assert_success
+	assert_equal "$stderr" "vfioctl: warning: 0000:00:02.0: a bind was interrupted; undone: on e1000e"
+	# the lone newline that clears it (a fake root keeps what was written)
+	assert_equal "$(cat "$d/driver_override")" ""
+	[ ! -e "$ROOT/run/vfioctl/journal" ]
+	[ ! -e "$ROOT/run/vfioctl/0000:00:02.0" ]
+}
+
+@test "a bind killed after its last write: the next bind of another device finishes it, the record stays" {
+	mkdir -p "$ROOT/run/vfioctl"
+	printf 'driver=\nmodule=\noverride=\n' > "$ROOT/run/vfioctl/0000:00:0c.0"
+	journal 'op=bind\ndevice=0000:00:0c.0\ndriver=\noverride=\ntarget=vfio-pci\ntarget_override=vfio-pci\nnew_record=yes\n'
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" unbind 0000:00:03.0
+	assert_success
+	assert_equal "$stderr" "vfioctl: warning: 0000:00:0c.0: a bind was interrupted; finished: on vfio-pci"
+	[ ! -e "$ROOT/run/vfioctl/journal" ]
+	[ -e "$ROOT/run/vfioctl/0000:00:0c.0" ]
+}
+
+@test "a journal that is not vfioctl's is removed with a warning; --dry-run leaves it alone" {
+	journal 'op=reboot\ndevice=0000:00:02.0\n'
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" apply --dry-run
+	assert_success
+	[ -e "$ROOT/run/vfioctl/journal" ]
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" apply
+	assert_success
+	assert_equal "$stderr" "vfioctl: warning: ignoring an unreadable journal under $ROOT/run/vfioctl: Invalid argument"
+	[ ! -e "$ROOT/run/vfioctl/journal" ]
+}

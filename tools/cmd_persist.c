@@ -414,6 +414,9 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 	size_t i, n = 0;
 	int err;
 
+	/* a bind or unbind killed half way is finished or undone first */
+	if (!a->dry_run)
+		bindop_recover(ctx);
 	if (a->nnames)
 		err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
 	else

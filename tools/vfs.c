@@ -156,7 +156,7 @@ int sriov_set(struct vctx *ctx, const struct sriov_req *r)
 		status = cur != r->numvfs;
 		goto out;
 	}
-	err = ctx_lock(ctx);
+	err = bindop_lock(ctx);
 	if (err) {
 		out_error(pf.addr, err, "cannot take the lock in run/vfioctl");
 		goto fail;
