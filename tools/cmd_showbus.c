@@ -172,11 +172,14 @@ static void show_reset(struct vctx *ctx, const struct busdev *d)
 	out_bool(OUT_JSON, "used", NULL, m.index == 0);
 	if (m.index == 0)
 		out_text("               bind loads it before binding\n");
+	else if (d->bus->id == BUS_AMBA)
+		out_text("               but vfio-amba asks for a handler of the first compatible\n"
+			 "               only (%s): it will not use this one; kernels before 6.3\n"
+			 "               fail vfio-amba's probe (ENOENT)\n", first);
 	else
 		out_text("               but vfio-platform asks for a handler of the first compatible\n"
-			 "               only (%s): it will not use this one; %s\n", first,
-			 d->bus->id == BUS_AMBA ? "kernels before 6.3 fail vfio-amba's probe (ENOENT)" :
-			 "bind fails unless\n               reset_required=0 (bind --no-reset-required)");
+			 "               only (%s): it will not use this one; bind fails unless\n"
+			 "               reset_required=0 (bind --no-reset-required)\n", first);
 out:
 	if (req >= 0)
 		out_bool(OUT_ANY, "reset_required", "               vfio_platform is loaded; reset_required: %s\n",
