@@ -76,7 +76,7 @@ OBJS := $(SRCS:%.c=$(B)/obj/%.o)
 KREL = $(shell test/lib/kernel-release)
 
 .PHONY: FORCE depcheck bench bench-vm all check check-host check-vm check-asan fuzz fuzzers clean \
-	install uninstall deps kernel demo man cross-arm64 deb
+	install uninstall deps kernel kernels demo man cross-arm64 deb
 
 BOOT_IN := $(shell find boot -name '*.in')
 BOOT := $(BOOT_IN:%.in=$(B)/%)
@@ -232,9 +232,18 @@ $(B)/arm64/vfioctl: $(SRCS) $(wildcard lib/*.h tools/*.h) $(B)/arm64/sysroot.sta
 		-lkmod -lpci
 comma := ,
 
-# The variant modules of kernel/, for the kernel the VM boots.
-kernel:
-	$(MAKE) -C kernel KDIR=/lib/modules/$(KREL)/build
+# Debian's 6.12 (bookworm-backports) and 7.2 (sid), their headers, the
+# upstream virtio_vfio_pci source and a sid chroot to build for 7.2, into a
+# cache (test/lib/kernels; nothing is installed on this machine).
+kernels:
+	test/lib/kernels fetch
+
+# kernel/'s variant modules (and on 6.12 and 7.2 the upstream
+# virtio_vfio_pci) for each kernel the VM boots, in build/kernel/RELEASE/.
+KSERIES := 6.1 6.12 7.2
+kernel: $(KSERIES:%=kernel-%)
+kernel-%: FORCE
+	+test/lib/kernels modules $*
 
 check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64 deb
 	test/run
@@ -274,7 +283,7 @@ $(B)/deb/stamp: $(B)/deb/sources
 	touch $@
 
 # The main job, in the bundled VM: no device of this machine is touched.
-demo: vfioctl $(B)/vfio-user kernel
+demo: vfioctl $(B)/vfio-user kernel-6.1
 	test/vm/run -- test/vm/demo
 
 INSTALLED = $(BINDIR)/vfioctl \
@@ -320,10 +329,12 @@ clean:
 
 endif
 
-# Every package the build and the tests need, from Debian (needs root).
+# Every package the build and the tests need, from Debian (needs root),
+# then the kernels the VM suites boot besides this machine's (make kernels).
 deps:
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 \
 		install -y --no-install-recommends $$(grep -v '^#' test/packages)
+	test/lib/kernels fetch
 .PHONY: deps
 
 # What the benchmarks compare with, and the plot (needs root).

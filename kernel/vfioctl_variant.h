@@ -4,10 +4,13 @@
  * that come straight from the in-tree vfio_pci_core, and the differences
  * between kernel versions in that table.
  *
- * Compiled here: Debian 12's 6.1 headers only (6.1.0-*-amd64). The 6.1 branch
- * of every #if below is the one that has been built and run (under QEMU).
- * The other branches follow the upstream variant drivers (mlx5, virtio, xe,
- * ism) and were NOT compiled here:
+ * Built and run under QEMU by the test suite against Debian's 6.1 (Debian
+ * 12), 6.12 (bookworm-backports) and 7.2 (sid) headers (make kernel,
+ * test/lib/kernels), with -Werror. 6.1 compiles none of the branches below,
+ * 6.12 the first two, 7.2 all four; which ones a module got is in its
+ * modinfo, field "vfioctl_ops" (test/kernels.bats checks it). Each branch
+ * was checked against the real 6.12 and 7.2 sources (include/linux/vfio.h,
+ * drivers/vfio/pci/virtio/main.c, which sets the same ops):
  *
  *   6.2   bind_iommufd/unbind_iommufd/attach_ioas (vfio_iommufd_physical_*).
  *         With CONFIG_IOMMUFD, vfio refuses to register a device whose ops
@@ -25,6 +28,7 @@
 #ifndef VFIOCTL_VARIANT_H
 #define VFIOCTL_VARIANT_H
 
+#include <linux/module.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
@@ -44,30 +48,45 @@
 	.bind_iommufd	= vfio_iommufd_physical_bind,			\
 	.unbind_iommufd	= vfio_iommufd_physical_unbind,			\
 	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
+#define VFIOCTL_NAME_IOMMUFD " iommufd"
 #else
 #define VFIOCTL_OPS_IOMMUFD
+#define VFIOCTL_NAME_IOMMUFD ""
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define VFIOCTL_OPS_DETACH_IOAS						\
 	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
+#define VFIOCTL_NAME_DETACH_IOAS " detach_ioas"
 #else
 #define VFIOCTL_OPS_DETACH_IOAS
+#define VFIOCTL_NAME_DETACH_IOAS ""
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 #define VFIOCTL_OPS_TOKEN						\
 	.match_token_uuid = vfio_pci_core_match_token_uuid,
+#define VFIOCTL_NAME_TOKEN " match_token_uuid"
 #else
 #define VFIOCTL_OPS_TOKEN
+#define VFIOCTL_NAME_TOKEN ""
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
 #define VFIOCTL_OPS_REGION_INFO						\
 	.get_region_info_caps = vfio_pci_ioctl_get_region_info,
+#define VFIOCTL_NAME_REGION_INFO " get_region_info_caps"
 #else
 #define VFIOCTL_OPS_REGION_INFO
+#define VFIOCTL_NAME_REGION_INFO ""
 #endif
+
+/*
+ * Which of the version-dependent ops this build set, for the tests:
+ * `modinfo -F vfioctl_ops MODULE` ("base" plus the names above).
+ */
+MODULE_INFO(vfioctl_ops, "base" VFIOCTL_NAME_IOMMUFD VFIOCTL_NAME_DETACH_IOAS
+	    VFIOCTL_NAME_TOKEN VFIOCTL_NAME_REGION_INFO);
 
 /*
  * Everything but .name and .open_device, which each driver sets itself.
