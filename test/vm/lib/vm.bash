@@ -43,6 +43,35 @@ module_loaded() {
 	[ -d "/sys/module/$1" ]
 }
 
+# kernel_series: the running kernel's MAJOR.MINOR (6.1, 6.12, 7.2)
+kernel_series() {
+	local r
+	r=$(uname -r)
+	r=${r%%-*}
+	echo "${r%.*}"
+}
+
+# kernel_at_least MAJOR MINOR
+kernel_at_least() {
+	local s
+	s=$(kernel_series)
+	[ "${s%%.*}" -gt "$1" ] || { [ "${s%%.*}" -eq "$1" ] && [ "${s#*.}" -ge "$2" ]; }
+}
+
+# hold DEV: vfio-user opens DEV and keeps it open, as a VM does; sets
+# HOLDER to its pid once it holds the device. Not on bats's fd 3, so that a
+# failed test's holder does not keep the suite from ending (vm_teardown
+# kills it).
+hold() {
+	"$VFIO_USER" --hold "$1" >"$BATS_TEST_TMPDIR/hold.$1" 3>&- &
+	HOLDER=$!
+	for _ in $(seq 300); do
+		grep -q holding=1 "$BATS_TEST_TMPDIR/hold.$1" && return 0
+		sleep 0.1
+	done
+	fail "vfio-user did not hold $1: $(cat "$BATS_TEST_TMPDIR/hold.$1")"
+}
+
 # wait_driver DEV DRIVER: udev and the kernel settle asynchronously
 wait_driver() {
 	local i
@@ -62,4 +91,13 @@ restore() {
 	[ "$cur" = none ] || echo "$dev" > "/sys/bus/pci/devices/$dev/driver/unbind"
 	echo "$dev" > /sys/bus/pci/drivers_probe
 	rm -f "/run/vfioctl/$dev"
+}
+
+# in teardown: the holder a failed test left behind
+vm_teardown() {
+	if [ -n "${HOLDER:-}" ]; then
+		kill "$HOLDER" 2>/dev/null || :
+		wait "$HOLDER" 2>/dev/null || :
+		HOLDER=
+	fi
 }
