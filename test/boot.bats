@@ -6,6 +6,12 @@
 # kernel; the kernel logs each driver-core probe (dynamic debug in
 # drivers/base/dd.c), so "e1000e never probed that address" is read from
 # the kernel itself. The tests run in order and share the disk.
+#
+# The tests tagged "kernels" (--persist and the reboots) also run on 6.12
+# and 7.2: test/run sets VM_OPTIONS from these lines, test/vm/run reads it.
+# vm-options:
+# vm-options: --kernel 6.12 -- --filter-tags kernels
+# vm-options: --kernel 7.2 -- --filter-tags kernels
 
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
@@ -32,6 +38,7 @@ boot() {
 # drivers: "ADDR DRIVER" for the devices the tests look at
 DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00.2; do l=$(readlink /sys/bus/pci/devices/$d/driver) || l=none; echo "driver $d ${l##*/}"; done'
 
+# bats test_tags=kernels
 @test "boot 1: install vfioctl, bind --persist the e1000e and the edu (for nobody), 2 VFs of the nvme" {
 	run boot sh -c "
 		make -s install >/dev/null
@@ -57,6 +64,7 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00
 	assert_line "owner = nobody"
 }
 
+# bats test_tags=kernels
 @test "boot 2: both are on their VFIO drivers before anyone runs vfioctl; e1000e never probed the recorded address" {
 	run boot sh -c "
 		$DRIVERS
@@ -89,6 +97,7 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00
 	assert_line edu-node=nobody
 }
 
+# bats test_tags=kernels
 @test "boot 2 (continued): unbind --persist gives them back and forgets them" {
 	run boot sh -c "
 		/usr/local/sbin/vfioctl sriov --persist --numvfs 0 $NVME &&
@@ -106,6 +115,7 @@ DRIVERS='for d in 0000:00:02.0 0000:00:03.0 0000:01:02.0 0000:02:00.1 0000:02:00
 	refute_line modprobe-conf-left
 }
 
+# bats test_tags=kernels
 @test "boot 3: after the reboot the e1000e is back on e1000e, the edu on nothing" {
 	run boot sh -c "$DRIVERS; cat /sys/bus/pci/devices/$E1000E/driver_override; dmesg | grep 'probing driver e1000e'
 		if test -e /sys/bus/pci/devices/0000:02:00.1; then echo vf-present; fi"

@@ -4,6 +4,13 @@
 # emulated Intel IOMMU, QEMU's edu, std VGA, e1000e and pci-testdev, and a
 # bridge whose group holds an edu and an e1000e. Runs inside the guest
 # (test/vm/run -- bats test/vm/bind.bats), fresh for every boot.
+#
+# The whole suite runs on Debian 12's 6.1; the tests tagged "kernels" (the
+# bind path: bind, unbind, rollback, and what the kernel answers) also on
+# 6.12 and 7.2 (test/run reads these lines; test/lib/kernels).
+# vm-options:
+# vm-options: --kernel 6.12 -- --filter-tags kernels
+# vm-options: --kernel 7.2 -- --filter-tags kernels
 
 load lib/vm
 
@@ -18,6 +25,7 @@ setup_file() { vm_setup_file; }
 	[ "$(group_of $EDU)" != "$(group_of $E1000E)" ]
 }
 
+# bats test_tags=kernels
 @test "edu: the exact variant wins, is loaded alone, binds; the group is viable and the extra region readable" {
 	run "$VFIOCTL" --json list-candidates $EDU
 	assert_success
@@ -75,6 +83,7 @@ setup_file() { vm_setup_file; }
 	assert_equal "$(override_of $VGA)" "(null)"
 }
 
+# bats test_tags=kernels
 @test "e1000e: to vfio-pci in the kernel's order, and unbind gives it back to e1000e with the override cleared" {
 	local want
 	run "$VFIOCTL" --json list-candidates $E1000E
@@ -119,6 +128,7 @@ setup_file() { vm_setup_file; }
 	assert_equal "$(override_of $E1000E)" "(null)"
 }
 
+# bats test_tags=kernels
 @test "a variant whose probe fails: back on the original driver, override cleared, exit 1" {
 	modprobe qemu_vfio_pci
 	echo 1 > /sys/module/qemu_vfio_pci/parameters/fail_probe
@@ -133,6 +143,7 @@ setup_file() { vm_setup_file; }
 	dmesg | grep -q "fail_probe is set"
 }
 
+# bats test_tags=kernels
 @test "a failing probe on a device without a driver leaves it without one and the override cleared" {
 	modprobe edu_vfio_pci
 	echo 1 > /sys/module/edu_vfio_pci/parameters/fail_probe
@@ -202,4 +213,38 @@ setup_file() { vm_setup_file; }
 	assert_equal "$(driver_of $E1000E)" vfio-pci
 	"$VFIOCTL" unbind $E1000E
 	assert_equal "$(driver_of $E1000E)" e1000e
+}
+
+# Recorded on Debian's 6.1.0-57, 6.12.95 and 7.2.13 (2026-11): all three
+# answer the same here, although 6.12.95 and 7.2 set driver_override through
+# the driver core's bus-generic helper and 6.1 through its own
+# driver_set_override() (safe.bats has where that shows).
+# bats test_tags=kernels
+@test "what the kernel answers: unset reads (null), a lone newline or a NUL clears, drivers_probe succeeds binding nothing" {
+	local o=/sys/bus/pci/devices/$TESTDEV/driver_override
+	# unset: the text "(null)" and a newline (sysfs prints a NULL string)
+	assert_equal "$(od -An -c "$o" | tr -s ' ')" " ( n u l l ) \n"
+	printf 'no-such-driver' >"$o"
+	assert_equal "$(cat "$o")" no-such-driver
+	# drivers_probe says yes although nothing matched: read the link
+	run sh -c "echo $TESTDEV > /sys/bus/pci/drivers_probe"
+	assert_success
+	assert_equal "$(driver_of $TESTDEV)" none
+	printf '\n' >"$o"
+	assert_equal "$(cat "$o")" "(null)"
+	printf 'no-such-driver\n' >"$o"
+	printf '\0' >"$o"
+	assert_equal "$(cat "$o")" "(null)"
+	# the value ends at the first newline or NUL
+	printf 'a\0b' >"$o"
+	assert_equal "$(cat "$o")" a
+	printf '\n' >"$o"
+	# vfioctl shows all of these the same way
+	run "$VFIOCTL" --json show $TESTDEV
+	assert_equal "$(jq -r '.override' <<<"$output")" null
+	# neither setting nor clearing binds or unbinds anything
+	echo vfio-pci >/sys/bus/pci/devices/$E1000E/driver_override
+	assert_equal "$(driver_of $E1000E) $(override_of $E1000E)" "e1000e vfio-pci"
+	printf '\n' >/sys/bus/pci/devices/$E1000E/driver_override
+	assert_equal "$(driver_of $E1000E) $(override_of $E1000E)" "e1000e (null)"
 }

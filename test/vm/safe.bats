@@ -2,6 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Safe hands on a real kernel: whole IOMMU groups, SR-IOV VFs, devices
 # given to a non-root user. Runs inside the test VM.
+#
+# The tests tagged "kernels" (--group, sriov, the in-use refusal, and where
+# the kernels differ) also run on 6.12 and 7.2.
+# vm-options:
+# vm-options: --kernel 6.12 -- --filter-tags kernels
+# vm-options: --kernel 7.2 -- --filter-tags kernels
 
 load lib/vm
 
@@ -14,6 +20,9 @@ setup_file() {
 	udevadm control --reload
 }
 
+teardown() { vm_teardown; }
+
+# bats test_tags=kernels
 @test "bind --group: both endpoints behind the bridge, each to its best driver; the group is viable" {
 	run "$VFIOCTL" bind --group $BR_EDU
 	assert_success
@@ -49,6 +58,7 @@ setup_file() {
 	assert_equal "$(override_of $BR_E1000E)" "(null)"
 }
 
+# bats test_tags=kernels
 @test "sriov: VFs are created with no host driver touching them, each bound to its VFIO driver" {
 	dmesg -C
 	run "$VFIOCTL" sriov $NVME --numvfs 2
@@ -135,16 +145,19 @@ setup_file() {
 	assert_output ""
 }
 
+# bats test_tags=kernels
 @test "a device a process holds through VFIO: unbind and a rebind are refused naming it; --force waits for it" {
-	local pid g
+	local pid g how
 	"$VFIOCTL" bind $EDU
 	g=$(group_of $EDU)
-	"$VFIO_USER" --hold $EDU >"$BATS_TEST_TMPDIR/user.out" &
-	pid=$!
-	for _ in $(seq 100); do grep -q holding=1 "$BATS_TEST_TMPDIR/user.out" && break; sleep 0.1; done
-	assert_equal "$(grep holding= "$BATS_TEST_TMPDIR/user.out")" holding=1
+	hold $EDU
+	pid=$HOLDER
+	# 6.18+ names the device in its fd's fdinfo; before, a device fd next
+	# to the group's node is all there is to go by
+	how=" (a device fd and its group's node)"
+	! kernel_at_least 6 18 || how=
 	run "$VFIOCTL" show $EDU
-	assert_line "   in use:   vfio $pid: pid $pid (vfio-user) holds it open through VFIO (a device fd and its group's node)"
+	assert_line "   in use:   vfio $pid: pid $pid (vfio-user) holds it open through VFIO$how"
 	# (timeout: were it not refused, the unbind would wait for the holder for ever)
 	run timeout 20 "$VFIOCTL" unbind $EDU
 	assert_failure 1
@@ -208,4 +221,87 @@ setup_file() {
 	done
 	"$VFIOCTL" unbind --persist $EDU
 	assert_equal "$(driver_of $EDU) $(override_of $EDU)" "none (null)"
+}
+
+# Recorded on Debian's kernels (2026-11): 7.2 names the device in the
+# fdinfo of a VFIO device fd ("vfio-device-syspath: /sys/devices/...",
+# since 6.18); 6.1 and 6.12 do not, and a process with a device fd and the
+# group's node counts as holding every device of the group.
+# bats test_tags=kernels
+@test "two devices of one group, one held: exact where fdinfo names the device (6.18+), the whole group before" {
+	local pid fdinfo
+	"$VFIOCTL" bind --group $BR_EDU
+	hold $BR_EDU
+	pid=$HOLDER
+	fdinfo=$(grep -h '^vfio-device-syspath:' /proc/$pid/fdinfo/* || true)
+	if kernel_at_least 6 18; then
+		assert_equal "$fdinfo" "vfio-device-syspath: $(readlink -f /sys/bus/pci/devices/$BR_EDU)"
+		run "$VFIOCTL" show $BR_E1000E
+		assert_line "   in use:   nothing the host uses"
+		run "$VFIOCTL" show $BR_EDU
+		assert_line "   in use:   vfio $pid: pid $pid (vfio-user) holds it open through VFIO"
+		# so the free one may move to another VFIO driver meanwhile
+		run timeout 20 "$VFIOCTL" bind --driver qemu_vfio_pci $BR_E1000E
+		assert_success
+		assert_equal "$(driver_of $BR_E1000E)" qemu-vfio
+		# but not back to e1000e: the kernel keeps a host driver off a
+		# group that userspace owns, and vfioctl keeps it on VFIO
+		run timeout 20 "$VFIOCTL" unbind $BR_E1000E
+		assert_failure 1
+		assert_output --partial "$BR_E1000E: e1000e did not take the device back (it is on no driver); left on qemu-vfio"
+		assert_equal "$(driver_of $BR_E1000E)" qemu-vfio
+	else
+		assert_equal "$fdinfo" ""
+		run "$VFIOCTL" show $BR_E1000E
+		assert_line "   in use:   vfio $pid: pid $pid (vfio-user) holds it open through VFIO (a device fd and its group's node)"
+		run timeout 20 "$VFIOCTL" unbind $BR_E1000E
+		assert_failure 1
+		assert_output --partial "$BR_E1000E: in use: pid $pid (vfio-user)"
+	fi
+	# the held one is refused everywhere
+	run timeout 20 "$VFIOCTL" unbind $BR_EDU
+	assert_failure 1
+	assert_output --partial "$BR_EDU: in use: pid $pid (vfio-user)"
+	kill $pid
+	wait $pid || true
+	"$VFIOCTL" unbind $BR_EDU $BR_E1000E
+	assert_equal "$(driver_of $BR_EDU) $(driver_of $BR_E1000E)" "none e1000e"
+}
+
+# Recorded on Debian's kernels (2026-11): 6.1 reads and writes
+# driver_override under the device lock (pci-sysfs, driver_set_override()),
+# which an unbind holds while it waits for a VFIO holder; 6.12.95 and 7.2
+# set it through the driver core (__device_set_driver_override(), a
+# spinlock), so reading it never waits. vfioctl never leaves such an unbind
+# pending itself (it refuses a held device, and with --force it writes the
+# override before unbinding), but on 6.1 show and list-devices wait for
+# someone else's.
+# bats test_tags=kernels
+@test "an unbind waiting for a VFIO holder: reading driver_override waits on 6.1, not where it is bus-generic" {
+	local upid cpid generic=no waited=no
+	! grep -qw __device_set_driver_override /proc/kallsyms || generic=yes
+	dmesg -C
+	"$VFIOCTL" bind $EDU
+	hold $EDU
+	echo $EDU >/sys/bus/pci/drivers/edu-vfio-pci/unbind &
+	upid=$!
+	# the kernel says when the unbind starts waiting for the holder
+	for _ in $(seq 300); do
+		dmesg | grep -q "$EDU: No device request channel registered" && break
+		sleep 0.1
+	done
+	cat /sys/bus/pci/devices/$EDU/driver_override >"$BATS_TEST_TMPDIR/override" &
+	cpid=$!
+	for _ in $(seq 150); do kill -0 $cpid 2>/dev/null || break; sleep 0.1; done
+	! kill -0 $cpid 2>/dev/null || waited=yes
+	kill $HOLDER
+	wait $upid
+	wait $cpid
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/override")" edu-vfio-pci
+	case $(kernel_series) in
+	6.1) assert_equal "$generic $waited" "no yes" ;;
+	*) assert_equal "$generic $waited" "yes no" ;;
+	esac
+	assert_equal "$(driver_of $EDU)" none
+	printf '\n' >/sys/bus/pci/devices/$EDU/driver_override
 }
