@@ -4,7 +4,10 @@
 # (the README's commands) looks at nothing that deps installs before deps
 # has run, and a build without the -dev packages stops with one line
 # naming them. Run in a copy of the tree, with apt-get replaced by a
-# recorder and the package-dependent tools wrapped to log when they run.
+# recorder and the package-dependent tools wrapped to log when they run;
+# test/lib/kernels (the 6.12 and 7.2 kernels deps fetches after the packages,
+# through the archive: test/kernels.bats has what it fetched) is a recorder
+# too.
 
 load lib/common
 
@@ -15,6 +18,12 @@ setup_file() {
 		cp -a test/packages test/lib/kernel-release "$S/test/" && cp -a debian "$S/" &&
 		mv "$S/test/kernel-release" "$S/test/lib/")
 	export S
+}
+
+# test/lib/kernels in the copy: records its arguments in $LOG
+kernels_recorder() {
+	printf '#!/bin/sh\necho "test/lib/kernels $*" >>"%s"\n' "$LOG" >"$S/test/lib/kernels"
+	chmod +x "$S/test/lib/kernels"
 }
 
 setup() {
@@ -34,6 +43,7 @@ setup() {
 			"$t" "$LOG" "$(command -v "$t")" >"$BIN/$t"
 	done
 	chmod +x "$BIN"/*
+	kernels_recorder
 }
 
 @test "make deps GOAL: nothing deps installs is used before deps has run" {
@@ -46,6 +56,10 @@ setup() {
 	# every package of test/packages, nothing else
 	run sed -n 's/^apt-get .* --no-install-recommends //p' "$LOG"
 	assert_output "$(grep -v '^#' "$S/test/packages" | tr '\n' ' ' | sed 's/ $//')"
+	# then the kernels, with the tools the packages brought, once
+	run grep -n '^test/lib/kernels' "$LOG"
+	assert_output --regexp '^[0-9]+:test/lib/kernels fetch$'
+	[ "${output%%:*}" -gt "$(grep -n '^apt-get ' "$LOG" | cut -d: -f1)" ]
 	grep -q 'PROGRAM="/usr/local/sbin/vfioctl --quiet apply' "$S/build/boot/70-vfioctl.rules"
 }
 
@@ -54,7 +68,7 @@ setup() {
 	assert_success
 	PATH=$BIN:$PATH run make -C "$S" clean
 	assert_success
-	run grep -v '^apt-get ' "$LOG"
+	run grep -v -e '^apt-get ' -e '^test/lib/kernels fetch$' "$LOG"
 	assert_output ""
 }
 
