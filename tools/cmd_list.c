@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "group.h"
 #include "inuse.h"
+#include "kfacts.h"
 #include "ctx.h"
 #include "module.h"
 #include "names.h"
@@ -89,12 +90,15 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 {
 	char (*addrs)[PCI_ADDR_MAX] = NULL;
 	struct viable_cache vc = { .n = 0 };
+	bool any_override = false, any_vfio = false;
+	struct kfacts kf;
 	size_t i, n = 0;
 	int err;
 
 	err = device_set(ctx, a, &addrs, &n);
 	if (err)
 		return err;
+	kernel_facts(ctx, &kf);
 	out_open_array(NULL);
 	out_text("%-13s %-9s %-5s %-20s %-5s %-20s %-12s %s\n", "DEVICE", "ID", "CLASS", "DRIVER",
 		 "GROUP", "OVERRIDE", "IN-USE", "NAME");
@@ -171,9 +175,15 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 			out_bool(OUT_JSON, "group_viable", NULL, viable(ctx, &vc, d.group));
 		else
 			out_null(OUT_JSON, "group_viable", "");
+		print_kernel_facts(&kf, false, false, "");
 		out_close_object();
+		any_override |= d.override[0] != '\0';
+		any_vfio |= vfio;
 	}
 	out_close_array();
+	/* under the table, what reading the overrides and the holders relied on */
+	if (!out_is_json())
+		print_kernel_facts(&kf, any_override, any_vfio, "");
 	free(addrs);
 	return 0;
 }

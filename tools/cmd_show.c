@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "group.h"
 #include "inuse.h"
+#include "kfacts.h"
 #include "module.h"
 #include "names.h"
 #include "print.h"
@@ -125,6 +126,7 @@ static void show_one(struct vctx *ctx, const char *addr)
 {
 	char key[ALIAS_MAX], vname[128], dname[256], path[PATH_MAX];
 	const char *vn, *dn, *dir = "";
+	struct kfacts kf;
 	struct target t;
 	struct pcidev d;
 	struct cands c;
@@ -193,6 +195,8 @@ static void show_one(struct vctx *ctx, const char *addr)
 	show_group(ctx, &d);
 	show_nodes(ctx, &d);
 	show_uses(ctx, &d);
+	kernel_facts(ctx, &kf);
+	print_kernel_facts(&kf, true, d.driver[0] && driver_is_vfio(ctx, d.driver) == 1, "   ");
 
 	err = plan_bind(ctx, &d, &t, &p);
 	if (err)

@@ -12,6 +12,41 @@
 #include "print.h"
 #include "report.h"
 
+/* A fact as JSON true, false or null. */
+static void out_kfact(const char *key, enum kfact f)
+{
+	if (f == KF_UNKNOWN)
+		out_null(OUT_JSON, key, "");
+	else
+		out_bool(OUT_JSON, key, NULL, f == KF_YES);
+}
+
+void print_kernel_facts(const struct kfacts *kf, bool override, bool vfio, const char *indent)
+{
+	const char *first = "kernel:   ";
+
+	out_open_object("kernel_facts");
+	out_str(OUT_JSON, "release", NULL, kf->release[0] ? kf->release : NULL);
+	out_kfact("driver_override_generic", kf->override_generic);
+	out_kfact("vfio_fdinfo_names_device", kf->fdinfo_device);
+	out_close_object();
+	if (override && kf->override_generic == KF_YES) {
+		out_text("%s%sdriver_override is bus-generic on this kernel (driver core): "
+			 "reading it never waits\n", indent, first);
+		first = "          ";
+	} else if (override && kf->override_generic == KF_NO) {
+		out_text("%s%sdriver_override is PCI's own on this kernel: reading it waits while "
+			 "an unbind waits for a VFIO holder\n", indent, first);
+		first = "          ";
+	}
+	if (vfio && kf->fdinfo_device == KF_YES)
+		out_text("%s%sVFIO device fds name their device (fdinfo, 6.18+): holders are "
+			 "found exactly\n", indent, first);
+	else if (vfio && kf->fdinfo_device == KF_NO)
+		out_text("%s%sVFIO device fds do not name their device (before 6.18): a device "
+			 "fd beside the group's node counts for every device of the group\n", indent, first);
+}
+
 void report_moddir(struct vctx *ctx, int err)
 {
 	char dir[PATH_MAX];

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "bindop.h"
+#include "kfacts.h"
 
 struct vctx;
 
@@ -23,6 +24,14 @@ void report_moddir(struct vctx *ctx, int err);
  * unreadable, 1.
  */
 void report_owner(struct vctx *ctx, const char *dev, const char *owner, int err);
+
+/*
+ * The kernel facts (lib/kfacts.h) as a "kernel_facts" object, and in text,
+ * after indent, the lines for those that matter here: the override's when
+ * override, the fdinfo's when vfio (a device on a VFIO driver, whose
+ * holders were looked for). A fact not known prints no line.
+ */
+void print_kernel_facts(const struct kfacts *kf, bool override, bool vfio, const char *indent);
 
 /* Candidates of a device as "candidates" and "best", text or JSON. */
 void print_cands(const struct cands *c, const char *indent);

@@ -234,7 +234,13 @@ teardown() { vm_teardown; }
 	hold $BR_EDU
 	pid=$HOLDER
 	fdinfo=$(grep -h '^vfio-device-syspath:' /proc/$pid/fdinfo/* || true)
+	# show and list-devices say which it relied on (lib/kfacts.c)
+	run "$VFIOCTL" --json list-devices $BR_EDU
+	assert_equal "$(jq -r '.[0].kernel_facts.vfio_fdinfo_names_device' <<<"$output")" \
+		"$(kernel_at_least 6 18 && echo true || echo false)"
 	if kernel_at_least 6 18; then
+		run "$VFIOCTL" show $BR_EDU
+		assert_line "             VFIO device fds name their device (fdinfo, 6.18+): holders are found exactly"
 		assert_equal "$fdinfo" "vfio-device-syspath: $(readlink -f /sys/bus/pci/devices/$BR_EDU)"
 		run "$VFIOCTL" show $BR_E1000E
 		assert_line "   in use:   nothing the host uses"
@@ -252,6 +258,8 @@ teardown() { vm_teardown; }
 		assert_equal "$(driver_of $BR_E1000E)" qemu-vfio
 	else
 		assert_equal "$fdinfo" ""
+		run "$VFIOCTL" show $BR_EDU
+		assert_line "             VFIO device fds do not name their device (before 6.18): a device fd beside the group's node counts for every device of the group"
 		run "$VFIOCTL" show $BR_E1000E
 		assert_line "   in use:   vfio $pid: pid $pid (vfio-user) holds it open through VFIO (a device fd and its group's node)"
 		run timeout 20 "$VFIOCTL" unbind $BR_E1000E
@@ -282,6 +290,16 @@ teardown() { vm_teardown; }
 	! grep -qw __device_set_driver_override /proc/kallsyms || generic=yes
 	dmesg -C
 	"$VFIOCTL" bind $EDU
+	# show says which it relied on (lib/kfacts.c)
+	run "$VFIOCTL" --json show $EDU
+	assert_equal "$(jq -r .kernel_facts.driver_override_generic <<<"$output")" \
+		"$([ $generic = yes ] && echo true || echo false)"
+	run "$VFIOCTL" show $EDU
+	if [ $generic = yes ]; then
+		assert_line "   kernel:   driver_override is bus-generic on this kernel (driver core): reading it never waits"
+	else
+		assert_line "   kernel:   driver_override is PCI's own on this kernel: reading it waits while an unbind waits for a VFIO holder"
+	fi
 	hold $EDU
 	echo $EDU >/sys/bus/pci/drivers/edu-vfio-pci/unbind &
 	upid=$!
