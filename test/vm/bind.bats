@@ -9,8 +9,8 @@
 # bind path: bind, unbind, rollback, and what the kernel answers) also on
 # 6.12 and 7.2 (test/run reads these lines; test/lib/kernels).
 # vm-options:
-# vm-options: --kernel 6.12 -- --filter-tags kernels
-# vm-options: --kernel 7.2 -- --filter-tags kernels
+# vm-options: --kernel 6.12 --timeout 1800 -- --filter-tags kernels
+# vm-options: --kernel 7.2 --timeout 1800 -- --filter-tags kernels
 
 load lib/vm
 

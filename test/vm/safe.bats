@@ -6,8 +6,8 @@
 # The tests tagged "kernels" (--group, sriov, the in-use refusal, and where
 # the kernels differ) also run on 6.12 and 7.2.
 # vm-options:
-# vm-options: --kernel 6.12 -- --filter-tags kernels
-# vm-options: --kernel 7.2 -- --filter-tags kernels
+# vm-options: --kernel 6.12 --timeout 1800 -- --filter-tags kernels
+# vm-options: --kernel 7.2 --timeout 1800 -- --filter-tags kernels
 
 load lib/vm
 

@@ -13,8 +13,8 @@
 # Debian builds none of them (CONFIG_VIRTIO_VFIO_PCI is not set), and it
 # exists since 6.8: 6.1 has no source for it, so the suite runs on 6.12 and
 # 7.2 only.
-# vm-options: --kernel 6.12 --virtio-net
-# vm-options: --kernel 7.2 --virtio-net
+# vm-options: --kernel 6.12 --virtio-net --timeout 1800
+# vm-options: --kernel 7.2 --virtio-net --timeout 1800
 
 load lib/vm
 
