@@ -4,10 +4,9 @@
 # given to a non-root user. Runs inside the test VM.
 #
 # The tests tagged "kernels" (--group, sriov, the in-use refusal, and where
-# the kernels differ) also run on 6.12 and 7.2.
+# the kernels differ) also run on 6.12 and 7.2, in the one guest per kernel
+# that test/vm/upstream.bats's "# vm-options:" lines boot.
 # vm-options:
-# vm-options: --kernel 6.12 --timeout 1800 -- --filter-tags kernels
-# vm-options: --kernel 7.2 --timeout 1800 -- --filter-tags kernels
 
 load lib/vm
 
