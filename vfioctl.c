@@ -37,6 +37,8 @@ enum {
 	OPT_NUMVFS = 1u << 7,
 	OPT_FORCE = 1u << 8,
 	OPT_SRIOV_ONLY = 1u << 9,
+	OPT_BUS = 1u << 10,
+	OPT_NO_RESET = 1u << 11,
 };
 
 /* Keys of long-only options. */
@@ -51,6 +53,8 @@ enum {
 	KEY_NUMVFS,
 	KEY_FORCE,
 	KEY_SRIOV_ONLY,
+	KEY_BUS,
+	KEY_NO_RESET,
 };
 
 struct command {
@@ -72,14 +76,14 @@ static const struct command commands[] = {
 	  "those IDs. With --group, bind every endpoint of each DEVICE's IOMMU group, each to "
 	  "its own best driver, all or nothing.",
 	  OPT_DRIVER | OPT_DRY_RUN | OPT_PERSIST | OPT_GROUP | OPT_NOIOMMU | OPT_OWNER |
-	  OPT_FORCE },
+	  OPT_FORCE | OPT_BUS | OPT_NO_RESET },
 	{ "unbind", cmd_unbind, "give devices back to their previous driver", "unbind DEVICE...",
 	  "Give each DEVICE back: clear driver_override and return it to the driver it had "
 	  "before vfioctl took it (recorded under /run/vfioctl), or to the kernel's choice. "
 	  "With --persist, also forget the record in /etc/vfioctl.d; a DEVICE may then also be "
 	  "VVVV:DDDD[:SSSS:TTTT], an ids record. A device a process holds open through VFIO "
 	  "(a VM) is refused: the kernel would wait for it to let go; --force waits.",
-	  OPT_DRY_RUN | OPT_PERSIST | OPT_FORCE },
+	  OPT_DRY_RUN | OPT_PERSIST | OPT_FORCE | OPT_BUS },
 	{ "list-devices", cmd_list_devices, "list PCI devices, drivers, groups, overrides",
 	  "list-devices",
 	  "List every PCI device: address, IDs, class, driver, IOMMU group, driver_override, "
@@ -169,6 +173,12 @@ static const struct {
 	    "binds a PF)", 1 }, OPT_SRIOV_ONLY, false },
 	{ { "numvfs", KEY_NUMVFS, "N", 0, "How many VFs to have (0 removes them)", 1 },
 	  OPT_NUMVFS, true },
+	{ { "bus", KEY_BUS, "BUS", 0,
+	    "Device names are of BUS: pci (the default), platform, amba, fsl-mc or cdx "
+	    "(driverctl's spelling of BUS/NAME)", 1 }, OPT_BUS, true },
+	{ { "no-reset-required", KEY_NO_RESET, NULL, 0,
+	    "platform and AMBA devices without a reset handler: load vfio-platform with "
+	    "reset_required=0 (the device is not reset between users)", 1 }, OPT_NO_RESET, false },
 	{ { "persist", KEY_PERSIST, NULL, 0,
 	    "Also keep it across reboots in /etc/vfioctl.d: record it (bind; sriov: the VF count) "
 	    "or forget it (unbind)", 1 },
@@ -177,7 +187,9 @@ static const struct {
 
 #define EXIT_DOC \
 	"\vDEVICE is a PCI address DDDD:BB:DD.F (domain of 4 or more hex digits), BB:DD.F for " \
-	"domain 0000, or pci/DDDD:BB:DD.F. Options may stand before or after device names.\n\n" \
+	"domain 0000, or pci/DDDD:BB:DD.F; bind and unbind also take platform/NAME, amba/NAME, " \
+	"fsl-mc/NAME and cdx/NAME (NAME as in /sys/bus/BUS/devices), or NAME with --bus BUS. " \
+	"Options may stand before or after device names.\n\n" \
 	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input; apply: " \
 	"3 when it bound something (with --dry-run: would bind), 0 when there was nothing to do."
 
@@ -302,6 +314,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case KEY_SRIOV_ONLY:
 		p->args.sriov_only = true;
+		break;
+	case KEY_BUS:
+		p->args.bus = arg;
+		break;
+	case KEY_NO_RESET:
+		p->args.no_reset_required = true;
 		break;
 	case KEY_NUMVFS: {
 		char *end;

@@ -20,8 +20,8 @@ _vfioctl_options()	# [COMMAND]: the global options, and COMMAND's
 	printf '%s\n' '-?' --help --usage -V --version -j --json -q --quiet -v --verbose \
 		--root --kernel
 	case $1 in
-	bind) printf '%s\n' -d --driver -n --dry-run --persist --group --noiommu --owner --force ;;
-	unbind) printf '%s\n' -n --dry-run --persist --force ;;
+	bind) printf '%s\n' -d --driver -n --dry-run --persist --group --noiommu --owner --force --bus --no-reset-required ;;
+	unbind) printf '%s\n' -n --dry-run --persist --force --bus ;;
 	list-devices) printf '%s\n' --vfio ;;
 	apply) printf '%s\n' -n --dry-run --force --sriov-only ;;
 	import-driverctl) printf '%s\n' -n --dry-run ;;
@@ -33,7 +33,7 @@ _vfioctl_options()	# [COMMAND]: the global options, and COMMAND's
 _vfioctl_takes_value()
 {
 	case $1 in
-	--root | --kernel | --driver | --owner | --numvfs) return 0 ;;
+	--root | --kernel | --driver | --owner | --numvfs | --bus) return 0 ;;
 	--*) return 1 ;;
 	-*d) return 0 ;;	# -d, or a cluster ending in it (-jd)
 	esac
@@ -209,6 +209,7 @@ _vfioctl()
 			filtered=1
 			;;
 		--numvfs) ;;	# a number
+		--bus) reply=(pci platform amba fsl-mc cdx) ;;
 		*) mapfile -t reply < <(_vfioctl_drivers "$root" "$krel" | sort -u) ;;
 		esac
 	elif [[ ! $dashdash && $cur == -* ]]; then

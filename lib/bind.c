@@ -19,20 +19,22 @@ static int target_resolve(struct vctx *ctx, struct target *t)
 		return err;
 	if (t->mstate == MOD_NOT_LOADED)
 		return -ENOENT;
-	err = mod_pci_driver(ctx, t->module, t->driver, sizeof(t->driver));
+	err = mod_bus_driver(ctx, t->module, t->bus, t->driver, sizeof(t->driver));
 	if (err) {
 		t->driver[0] = '\0';
 		return err;
 	}
 	return ctx_path(ctx, t->driver_src, sizeof(t->driver_src),
-			"/sys/module/%s/drivers/pci:%s", t->module, t->driver);
+			"/sys/module/%s/drivers/%s:%s", t->module, t->bus, t->driver);
 }
 
-int target_from_module(struct vctx *ctx, const char *module, struct target *t)
+int target_from_module(struct vctx *ctx, const char *bus, const char *module,
+		       struct target *t)
 {
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	t->bus = bus;
 	err = xstrcpy(t->module, sizeof(t->module), module);
 	if (err)
 		return err;
@@ -40,18 +42,20 @@ int target_from_module(struct vctx *ctx, const char *module, struct target *t)
 	return err == -ENOENT ? 0 : err;
 }
 
-int target_from_arg(struct vctx *ctx, const char *name, struct target *t)
+int target_from_arg(struct vctx *ctx, const char *bus, const char *name, struct target *t)
 {
 	char module[NAME_MAX_LEN];
 
 	memset(t, 0, sizeof(*t));
+	t->bus = bus;
 	if (!valid_name(name))
 		return -EINVAL;
-	if (driver_registered(ctx, name)) {
+	if (bus_driver_registered(ctx, bus, name)) {
 		/* a driver name: the running kernel says what it is */
 		memcpy(t->driver, name, strlen(name) + 1);
-		ctx_path(ctx, t->driver_src, sizeof(t->driver_src), "/sys/bus/pci/drivers/%s", name);
-		if (driver_module(ctx, name, t->module, sizeof(t->module)) == 0)
+		ctx_path(ctx, t->driver_src, sizeof(t->driver_src), "/sys/bus/%s/drivers/%s", bus,
+			 name);
+		if (bus_driver_module(ctx, bus, name, t->module, sizeof(t->module)) == 0)
 			mod_state(ctx, t->module, &t->mstate);
 		else
 			t->mstate = MOD_BUILTIN;
@@ -67,7 +71,7 @@ int target_from_arg(struct vctx *ctx, const char *name, struct target *t)
 		if (mod_state(ctx, module, &st) || st == MOD_NOT_LOADED)
 			return -ENOENT;
 	}
-	return target_from_module(ctx, module, t);
+	return target_from_module(ctx, bus, module, t);
 }
 
 int target_load(struct vctx *ctx, struct target *t)
@@ -96,18 +100,19 @@ static int add_op(struct plan *p, const char *path, const char *value)
 	return 0;
 }
 
-/* A write to ROOT/sys/bus/pci/drivers/DRIVER/FILE, or to drivers_probe. */
-static int add_bus_op(struct vctx *ctx, struct plan *p, const char *value,
+/* A write of d's name to ROOT/sys/bus/BUS/drivers/DRIVER/FILE, or to drivers_probe. */
+static int add_bus_op(struct vctx *ctx, struct plan *p, const struct pcidev *d,
 		      const char *driver, const char *file)
 {
 	char path[PATH_MAX];
 	int err;
 
 	if (driver)
-		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", driver, file);
+		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/drivers/%s/%s", dev_bus(d),
+			       driver, file);
 	else
-		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/%s", file);
-	return err ? err : add_op(p, path, value);
+		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/%s", dev_bus(d), file);
+	return err ? err : add_op(p, path, d->name);
 }
 
 int plan_bind(struct vctx *ctx, const struct pcidev *d, const struct target *t,
@@ -131,11 +136,11 @@ int plan_bind(struct vctx *ctx, const struct pcidev *d, const struct target *t,
 		snprintf(p->op[0].value, sizeof(p->op[0].value), "<driver of %s>", t->module);
 	}
 	if (d->driver[0]) {
-		err = add_bus_op(ctx, p, d->addr, d->driver, "unbind");
+		err = add_bus_op(ctx, p, d, d->driver, "unbind");
 		if (err)
 			return err;
 	}
-	return add_bus_op(ctx, p, d->addr, NULL, "drivers_probe");
+	return add_bus_op(ctx, p, d, NULL, "drivers_probe");
 }
 
 int plan_unbind(struct vctx *ctx, const struct pcidev *d, const struct prev_state *prev,
@@ -151,12 +156,12 @@ int plan_unbind(struct vctx *ctx, const struct pcidev *d, const struct prev_stat
 	/* a lone newline clears it; "\0" stopped working in 5.19 */
 	err = add_op(p, path, prev && prev->override[0] ? prev->override : "\n");
 	if (!err && d->driver[0])
-		err = add_bus_op(ctx, p, d->addr, d->driver, "unbind");
+		err = add_bus_op(ctx, p, d, d->driver, "unbind");
 	if (err)
 		return err;
-	if (back && driver_registered(ctx, back))
-		return add_bus_op(ctx, p, d->addr, back, "bind");
-	return add_bus_op(ctx, p, d->addr, NULL, "drivers_probe");
+	if (back && bus_driver_registered(ctx, dev_bus(d), back))
+		return add_bus_op(ctx, p, d, back, "bind");
+	return add_bus_op(ctx, p, d, NULL, "drivers_probe");
 }
 
 static int do_write(const struct write_op *op)
@@ -179,12 +184,12 @@ static int write_value(const char *path, const char *value)
 	return do_write(&op);
 }
 
-static void probe(struct vctx *ctx, const char *addr)
+static void probe(struct vctx *ctx, const struct pcidev *d)
 {
 	char path[PATH_MAX];
 
-	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers_probe") == 0)
-		write_value(path, addr);
+	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/drivers_probe", dev_bus(d)) == 0)
+		write_value(path, d->name);
 }
 
 /*
@@ -202,15 +207,16 @@ static bool restore(struct vctx *ctx, struct pcidev *d, const char *was, const c
 	if (!strcmp(d->driver, was))
 		return true;
 	if (d->driver[0] &&
-	    ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", d->driver) == 0)
-		write_value(path, d->addr);
-	probe(ctx, d->addr);
+	    ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/drivers/%s/unbind", dev_bus(d),
+		     d->driver) == 0)
+		write_value(path, d->name);
+	probe(ctx, d);
 	pcidev_refresh(ctx, d);
 	if (!strcmp(d->driver, was))
 		return true;
 	if (was[0] && !d->driver[0] &&
-	    ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", was) == 0) {
-		write_value(path, d->addr);
+	    ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/drivers/%s/bind", dev_bus(d), was) == 0) {
+		write_value(path, d->name);
 		pcidev_refresh(ctx, d);
 	}
 	return !strcmp(d->driver, was);
@@ -293,12 +299,13 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 	err = journal_begin(ctx, "bind", d, t->driver, t->driver, !had_record, o);
 	if (err)
 		return err;
-	if (!had_record || !d->driver[0] || driver_is_vfio(ctx, d->driver) != 1) {
+	if (!had_record || !d->driver[0] || bus_driver_is_vfio(ctx, dev_bus(d), d->driver) != 1) {
 		memset(&prev, 0, sizeof(prev));
 		memcpy(prev.driver, d->driver, sizeof(prev.driver));
 		memcpy(prev.override, d->override, sizeof(prev.override));
 		if (d->driver[0])
-			driver_module(ctx, d->driver, prev.module, sizeof(prev.module));
+			bus_driver_module(ctx, dev_bus(d), d->driver, prev.module,
+					  sizeof(prev.module));
 		err = state_save(ctx, d->addr, &prev);
 		if (err) {
 			snprintf(o->why, sizeof(o->why), "cannot record its current driver under run/vfioctl");
@@ -372,7 +379,7 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 		}
 		if (err && last && back)
 			/* the recorded driver refused the bind file: let the kernel choose */
-			probe(ctx, d->addr);
+			probe(ctx, d);
 	}
 	err = pcidev_refresh(ctx, d);
 	if (err) {

@@ -13,6 +13,7 @@ struct vctx;
 
 /* The driver a device is to be bound to, and the module behind it. */
 struct target {
+	const char *bus;		/* the bus its driver is on, "pci" ... */
 	char module[NAME_MAX_LEN];	/* "" when the driver has no module */
 	char driver[NAME_MAX_LEN];	/* "" until the module is loaded */
 	char driver_src[PATH_MAX];	/* where the driver name was read */
@@ -20,25 +21,31 @@ struct target {
 };
 
 /*
- * --driver NAME: a driver registered on the PCI bus, else a module known to
- * the module directory (kmod's '-'/'_' equivalence applies to module names
- * only). -EINVAL for a malformed name, -ENOENT when it is neither.
+ * --driver NAME: a driver registered on the bus (sys/bus/BUS/drivers), else
+ * a module known to the module directory (kmod's '-'/'_' equivalence
+ * applies to module names only). -EINVAL for a malformed name, -ENOENT
+ * when it is neither.
  */
-int target_from_arg(struct vctx *ctx, const char *name, struct target *t);
+int target_from_arg(struct vctx *ctx, const char *bus, const char *name, struct target *t);
 
-/* The module picked by selection; the driver is resolved if it is loaded. */
-int target_from_module(struct vctx *ctx, const char *module, struct target *t);
+/*
+ * The module picked by selection; the driver it registered on the bus
+ * (sys/module/M/drivers/BUS:NAME) is resolved if it is loaded.
+ */
+int target_from_module(struct vctx *ctx, const char *bus, const char *module,
+		       struct target *t);
 
 /*
  * Steps 5 and 6: load t->module (see mod_load) and read the driver it
  * registered. -EOPNOTSUPP under --root for a module that is not loaded
- * there, -ENOENT when it registered no PCI driver, -ENOTUNIQ for several.
+ * there, -ENOENT when it registered no driver on the bus, -ENOTUNIQ for
+ * several.
  */
 int target_load(struct vctx *ctx, struct target *t);
 
 struct write_op {
 	char path[PATH_MAX];
-	char value[NAME_MAX_LEN + PCI_ADDR_MAX];
+	char value[NAME_MAX_LEN + DEV_ID_MAX];
 	bool unknown;	/* dry run: the driver name is known only after loading */
 };
 

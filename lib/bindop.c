@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* One device's target, bind and unbind, as whole operations; see bindop.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bindop.h"
+#include "bus.h"
 #include "ctx.h"
 #include "group.h"
 #include "log.h"
@@ -13,6 +16,7 @@
 int target_choose(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
 		  struct cands *c, struct target *t, struct choice *ch)
 {
+	const struct bus_kind *bus = bus_by_name(dev_bus(d));
 	const char *dir;
 	int err;
 
@@ -20,12 +24,36 @@ int target_choose(struct vctx *ctx, const struct pcidev *d, const char *driver_a
 	memset(c, 0, sizeof(*c));
 	c->best = -1;
 	if (driver_arg) {
-		err = target_from_arg(ctx, driver_arg, t);
+		err = target_from_arg(ctx, bus->name, driver_arg, t);
 		if (err)
 			ch->fail = err == -EINVAL ? CHOICE_BAD_NAME :
 				   err == -ENOENT ? CHOICE_NO_SUCH : CHOICE_ARG;
 		ch->err = err;
 		return err;
+	}
+	if (!bus->alias_prefix) {
+		/* no vfio aliases on this bus: its universal driver is the choice */
+		enum mod_state st;
+
+		err = ctx_moddir(ctx, &dir);
+		if (err) {
+			ch->fail = CHOICE_MODDIR;
+			goto fail;
+		}
+		if (module_is_modular(ctx, bus->universal) <= 0 &&
+		    module_is_builtin(ctx, bus->universal) <= 0 &&
+		    (mod_state(ctx, bus->universal, &st) || st == MOD_NOT_LOADED)) {
+			xstrcpy(ch->key, sizeof(ch->key), bus->universal);
+			ch->fail = CHOICE_NONE;
+			err = -ENOENT;
+			goto fail;
+		}
+		err = target_from_module(ctx, bus->name, bus->universal, t);
+		if (err) {
+			ch->fail = CHOICE_MODULE;
+			snprintf(ch->module, sizeof(ch->module), "%s", bus->universal);
+		}
+		goto fail;
 	}
 	err = vfio_alias_of(d->modalias, ch->key, sizeof(ch->key));
 	if (err) {
@@ -52,7 +80,7 @@ int target_choose(struct vctx *ctx, const struct pcidev *d, const char *driver_a
 		warn("%s: %s and %s match equally well (%u wildcards); taking %s, the first by name; "
 		     "use --driver to choose", d->addr, c->v[0].module, c->v[1].module,
 		     c->v[0].wildcards, c->v[0].module);
-	err = target_from_module(ctx, c->v[c->best].module, t);
+	err = target_from_module(ctx, bus->name, c->v[c->best].module, t);
 	if (err) {
 		ch->fail = CHOICE_MODULE;
 		snprintf(ch->module, sizeof(ch->module), "%s", c->v[c->best].module);
@@ -75,8 +103,18 @@ static int check_iommu(struct vctx *ctx, const struct pcidev *d, const struct ta
 
 	if (d->group >= 0)
 		return 0;
-	if (t->driver[0] && driver_is_vfio(ctx, t->driver) != 1)
+	if (t->driver[0] && bus_driver_is_vfio(ctx, dev_bus(d), t->driver) != 1)
 		return 0;	/* pci-stub and the like need no IOMMU */
+	if (!dev_is_pci(d) && !req->noiommu) {
+		/*
+		 * A platform, AMBA or fsl-mc device gets its group from the
+		 * IOMMU's of_dma_configure at probe: only the VFIO driver's
+		 * probe can tell, and its refusal rolls back.
+		 */
+		warn("%s: no IOMMU group now: %s will refuse it unless its probe gives it one "
+		     "(then it goes back to its driver)", d->addr, t->driver[0] ? t->driver : t->module);
+		return 0;
+	}
 	if (!d->driver[0] && iommu_group_on_probe(ctx))
 		return 0;	/* its group comes with the probe; a refusal rolls back */
 	if (!req->noiommu) {
@@ -98,6 +136,78 @@ static int check_iommu(struct vctx *ctx, const struct pcidev *d, const struct ta
 	err = write_attr(path, "1");
 	if (err)
 		res->fail = BINDOP_NOIOMMU_ON;
+	return err;
+}
+
+/* The value of module's reset_required parameter: 1, 0, -ENOENT none. */
+static int reset_param(struct vctx *ctx, const char *module)
+{
+	char path[PATH_MAX], val[8];
+
+	if (ctx_path(ctx, path, sizeof(path), "/sys/module/%s/parameters/reset_required", module) ||
+	    read_attr(path, val, sizeof(val)) <= 0)
+		return -ENOENT;
+	return val[0] == 'Y' || val[0] == '1';
+}
+
+/*
+ * vfio-platform and vfio-amba: the kernel asks only for the reset handler
+ * of the device's first compatible, and finds it only if it is loaded:
+ * load it before the bind. --no-reset-required loads the universal module
+ * with reset_required=0 (read-only once it is loaded).
+ */
+static int prepare_reset(struct vctx *ctx, const struct pcidev *d, const struct target *t,
+			 const struct bind_req *req, struct bind_result *res)
+{
+	const struct bus_kind *b = bus_by_name(dev_bus(d));
+	char compat[COMPAT_LIST_MAX];
+	struct reset_match *m = &res->reset;
+	enum mod_state st;
+	ssize_t n;
+	int fd, err;
+
+	m->index = -1;
+	if (!b->reset_handlers || strcmp(t->module, b->universal))
+		return 0;
+	fd = open(d->realpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		res->fail = BINDOP_RESET;
+		return -errno;
+	}
+	n = dt_compatible(ctx, fd, compat, sizeof(compat));
+	close(fd);
+	err = n < 0 ? (int)n : n > 0 ? reset_lookup(ctx, compat, (size_t)n, m) : 0;
+	if (err) {
+		res->fail = BINDOP_RESET;
+		return err;
+	}
+	res->reset_checked = true;
+	if (m->index == 0 && !m->builtin && !req->dry_run && (err = mod_load(ctx, m->module))) {
+		res->fail = BINDOP_RESET;
+		return err;
+	}
+	if (m->index > 0)
+		warn("%s: only entry %d of its compatible list (%s) has a reset handler (%s); "
+		     "%s asks for the first entry's only", d->addr, m->index + 1, m->compat,
+		     m->module, t->module);
+	else if (m->index < 0 && !req->no_reset_required)
+		warn("%s: no reset handler for any compatible entry: %s refuses it unless loaded "
+		     "with reset_required=0 (bind --no-reset-required)", d->addr, t->module);
+	if (!req->no_reset_required)
+		return 0;
+	warn("%s: --no-reset-required: %s is loaded with reset_required=0: devices without a "
+	     "reset handler are not reset between users", d->addr, t->module);
+	if (mod_state(ctx, t->module, &st) == 0 && st != MOD_NOT_LOADED) {
+		if (reset_param(ctx, t->module) != 1)
+			return 0;
+		res->fail = BINDOP_RESET_REQUIRED;
+		return -EBUSY;
+	}
+	if (req->dry_run)
+		return 0;
+	err = mod_load_opts(ctx, t->module, "reset_required=0");
+	if (err)
+		res->fail = BINDOP_LOAD;
 	return err;
 }
 
@@ -231,6 +341,8 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 	}
 	err = check_iommu(ctx, d, t, req, res);
 	if (!err)
+		err = prepare_reset(ctx, d, t, req, res);
+	if (!err)
 		err = prepare_owner(ctx, addr, req, res, !already, &u);
 	if (err)
 		goto out;
@@ -271,7 +383,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 			hold_device(d, false);
 		goto out;
 	}
-	if (req->driver && t->driver[0] && driver_is_vfio(ctx, t->driver) != 1)
+	if (req->driver && t->driver[0] && bus_driver_is_vfio(ctx, dev_bus(d), t->driver) != 1)
 		warn("%s: %s is not a VFIO driver", addr, t->driver);
 
 	if (res->plan.noop) {
@@ -349,14 +461,14 @@ again:
 		     strerror(-err));
 	err = 0;
 	memcpy(res->prev_driver, d->driver, sizeof(res->prev_driver));
-	res->vfio = d->driver[0] && driver_is_vfio(ctx, d->driver) == 1;
+	res->vfio = d->driver[0] && bus_driver_is_vfio(ctx, dev_bus(d), d->driver) == 1;
 	if (!res->vfio && !d->override[0]) {
 		if (have_prev && !req->dry_run)
 			state_remove(ctx, addr);
 		res->status = BIND_UNCHANGED;
 		goto out;
 	}
-	if (have_prev && prev.driver[0] && !driver_registered(ctx, prev.driver) &&
+	if (have_prev && prev.driver[0] && !bus_driver_registered(ctx, dev_bus(d), prev.driver) &&
 	    prev.module[0] && !req->dry_run) {
 		/* its driver went away with its module: bring it back */
 		err = mod_load(ctx, prev.module);

@@ -8,6 +8,7 @@
 #include "bind.h"
 #include "inuse.h"
 #include "pcidev.h"
+#include "reset.h"
 
 struct vctx;
 
@@ -72,6 +73,7 @@ struct bind_req {
 	bool noiommu;		/* opt in to VFIO's unsafe no-IOMMU mode */
 	const char *owner;	/* give the device's VFIO nodes to USER[:GROUP] */
 	bool force;		/* take it even if the host uses it */
+	bool no_reset_required;	/* vfio-platform/-amba: load it with reset_required=0 */
 };
 
 enum bind_status { BIND_FAILED, BIND_UNCHANGED, BIND_BOUND, BIND_PLANNED };
@@ -87,6 +89,8 @@ enum bindop_fail {
 	BINDOP_NOIOMMU_ON,	/* turning the no-IOMMU mode on failed (err) */
 	BINDOP_OWNER,		/* owner: malformed (-EINVAL) or unknown (-ENOENT) */
 	BINDOP_OWNER_RECORD,	/* owner: cannot be recorded under run/vfioctl (err) */
+	BINDOP_RESET,		/* the reset handler cannot be found or loaded (err): see reset */
+	BINDOP_RESET_REQUIRED,	/* --no-reset-required, but the module is loaded with it on */
 	BINDOP_LOAD,		/* the module cannot be loaded (err, see target_load) */
 	BINDOP_PLAN,		/* the writes cannot be planned (err) */
 	BINDOP_LOCK,		/* unbind: the lock cannot be taken (err) */
@@ -103,6 +107,8 @@ struct bind_result {
 	struct choice choice;
 	struct inuse_check inuse;	/* inuse.checked: it was made */
 	struct target target;
+	bool reset_checked;		/* vfio-platform/-amba: the handler was looked up */
+	struct reset_match reset;	/* which compatible entry has one (index -1: none) */
 	struct plan plan;		/* the writes planned (PLANNED: not done) */
 	struct outcome outcome;		/* BOUND, or EXEC: what the writes did */
 	/* owner, once bound or already there: */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alias.h"
+#include "bus.h"
 #include "ctx.h"
 #include "log.h"
 #include "module.h"
@@ -123,6 +124,11 @@ int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
 
 int mod_load(struct vctx *ctx, const char *module)
 {
+	return mod_load_opts(ctx, module, NULL);
+}
+
+int mod_load_opts(struct vctx *ctx, const char *module, const char *options)
+{
 	struct kmod_module *mod;
 	enum mod_state st;
 	int err;
@@ -137,8 +143,8 @@ int mod_load(struct vctx *ctx, const char *module)
 	err = lookup_module(ctx, module, &mod);
 	if (err)
 		return err;
-	info("loading module %s", module);
-	err = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	info("loading module %s%s%s", module, options ? " " : "", options ? options : "");
+	err = kmod_module_probe_insert_module(mod, 0, options, NULL, NULL, NULL);
 	kmod_module_unref(mod);
 	if (err > 0)
 		err = -EPERM;	/* refused by modprobe.d (blacklist) */
@@ -185,24 +191,35 @@ int mod_pci_driver(struct vctx *ctx, const char *module, char *driver, size_t si
 	return mod_bus_driver(ctx, module, "pci", driver, size);
 }
 
-bool driver_registered(struct vctx *ctx, const char *driver)
+bool bus_driver_registered(struct vctx *ctx, const char *bus, const char *driver)
 {
 	char path[PATH_MAX];
 
-	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s", driver))
+	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/drivers/%s", bus, driver))
 		return false;
 	return is_dir(path);
 }
 
-int driver_module(struct vctx *ctx, const char *driver, char *module, size_t size)
+bool driver_registered(struct vctx *ctx, const char *driver)
+{
+	return bus_driver_registered(ctx, "pci", driver);
+}
+
+int bus_driver_module(struct vctx *ctx, const char *bus, const char *driver, char *module,
+		      size_t size)
 {
 	char path[PATH_MAX];
 	int err;
 
-	err = ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/drivers/%s/module", driver);
+	err = ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/drivers/%s/module", bus, driver);
 	if (err)
 		return err;
 	return read_link_base(path, module, size);
+}
+
+int driver_module(struct vctx *ctx, const char *driver, char *module, size_t size)
+{
+	return bus_driver_module(ctx, "pci", driver, module, size);
 }
 
 static bool has_vfio_alias(struct vctx *ctx, const char *module)
@@ -249,4 +266,17 @@ int driver_is_vfio(struct vctx *ctx, const char *driver)
 	}
 	/* modular variants depend on vfio_pci_core; built-in ones have no deps */
 	return module_is_builtin(ctx, module) > 0 && has_vfio_alias(ctx, module);
+}
+
+int bus_driver_is_vfio(struct vctx *ctx, const char *bus, const char *driver)
+{
+	const struct bus_kind *b = bus_by_name(bus);
+	char module[NAME_MAX_LEN];
+
+	if (!b || b->id == BUS_PCI)
+		return driver_is_vfio(ctx, driver);
+	if (bus_driver_module(ctx, bus, driver, module, sizeof(module)))
+		/* a driver without a module kobject: all we have is its name */
+		return !strncmp(driver, "vfio", 4);
+	return !strcmp(module, b->universal) || has_vfio_alias(ctx, module);
 }

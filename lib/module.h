@@ -35,6 +35,9 @@ int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size);
  */
 int mod_load(struct vctx *ctx, const char *module);
 
+/* The same, with module parameters ("reset_required=0") for this load. */
+int mod_load_opts(struct vctx *ctx, const char *module, const char *options);
+
 /*
  * Step 6's input: the PCI driver a loaded module registered, read from
  * ROOT/sys/module/MODULE/drivers/pci:NAME. Never derived from the module
@@ -48,9 +51,13 @@ int mod_bus_driver(struct vctx *ctx, const char *module, const char *bus, char *
 
 /* Is a driver of that name registered on the PCI bus? */
 bool driver_registered(struct vctx *ctx, const char *driver);
+/* ... on BUS (sys/bus/BUS/drivers/NAME) */
+bool bus_driver_registered(struct vctx *ctx, const char *bus, const char *driver);
 
 /* The module behind a registered driver; -ENOENT when it has no module link. */
 int driver_module(struct vctx *ctx, const char *driver, char *module, size_t size);
+int bus_driver_module(struct vctx *ctx, const char *bus, const char *driver, char *module,
+		      size_t size);
 
 /*
  * 1 when driver is a VFIO driver: the generic vfio-pci or a variant built
@@ -58,6 +65,12 @@ int driver_module(struct vctx *ctx, const char *driver, char *module, size_t siz
  * or a built-in one with vfio aliases); 0 otherwise.
  */
 int driver_is_vfio(struct vctx *ctx, const char *driver);
+
+/*
+ * The same on BUS. Beside PCI: the bus's universal driver (vfio-platform,
+ * vfio-amba, vfio-fsl-mc, vfio-cdx) or a module with vfio aliases.
+ */
+int bus_driver_is_vfio(struct vctx *ctx, const char *bus, const char *driver);
 
 /* Valid module or driver name: [A-Za-z0-9_.-], not starting with '.', < 64. */
 bool valid_name(const char *name);

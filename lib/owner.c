@@ -174,7 +174,10 @@ int owner_nodes(struct vctx *ctx, const struct pcidev *d, char nodes[2][64])
 
 static int owner_path(struct vctx *ctx, const char *addr, char *path, size_t size)
 {
-	return ctx_path(ctx, path, size, "/run/vfioctl/owners/%s", addr);
+	char key[DEV_ID_MAX];
+	int err = dev_key(addr, key, sizeof(key));
+
+	return err ? err : ctx_path(ctx, path, size, "/run/vfioctl/owners/%s", key);
 }
 
 int owner_record(struct vctx *ctx, const char *addr, const char *spec)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bus.h"
 #include "ctx.h"
 #include "pcidev.h"
 #include "util.h"
@@ -150,18 +151,47 @@ int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 	return 0;
 }
 
+const char *dev_bus(const struct pcidev *d)
+{
+	return d->bus ? d->bus->name : "pci";
+}
+
+bool dev_is_pci(const struct pcidev *d)
+{
+	return !d->bus || d->bus->id == BUS_PCI;
+}
+
+int dev_key(const char *id, char *key, size_t size)
+{
+	const char *slash = strchr(id, '/');
+	int err;
+
+	if (!slash)
+		return xstrcpy(key, size, id);
+	err = xstrcpy(key, size, id);
+	if (!err)
+		key[slash - id] = '-';
+	return err;
+}
+
 int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d)
 {
 	char path[PATH_MAX], grp[32];
+	const struct bus_kind *bus;
 	struct stat st;
 	ssize_t n;
 	int err;
 
 	memset(d, 0, sizeof(*d));
 	d->group = -1;
+	err = bus_split(addr, NULL, &bus, d->name, sizeof(d->name));
+	if (err)
+		return err == -EEXIST ? -EINVAL : err;
+	d->bus = bus;
 	err = xstrcpy(d->addr, sizeof(d->addr), addr);
 	if (!err)
-		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/pci/devices/%s", addr);
+		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/%s/devices/%s", bus->name,
+			       d->name);
 	if (err)
 		return err;
 	if (lstat(d->path, &st) < 0)
@@ -171,14 +201,19 @@ int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d)
 	if (err)
 		return err;
 
-	if ((err = read_hex_attr(d->path, "vendor", &d->vendor)) ||
-	    (err = read_hex_attr(d->path, "device", &d->device)) ||
-	    (err = read_hex_attr(d->path, "class", &d->class)))
-		return err;
-	/* absent on some virtual functions of old kernels: not fatal */
-	read_hex_attr(d->path, "subsystem_vendor", &d->subvendor);
-	read_hex_attr(d->path, "subsystem_device", &d->subdevice);
-	d->is_bridge = (d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609;
+	if (bus->id == BUS_PCI) {
+		if ((err = read_hex_attr(d->path, "vendor", &d->vendor)) ||
+		    (err = read_hex_attr(d->path, "device", &d->device)) ||
+		    (err = read_hex_attr(d->path, "class", &d->class)))
+			return err;
+		/* absent on some virtual functions of old kernels: not fatal */
+		read_hex_attr(d->path, "subsystem_vendor", &d->subvendor);
+		read_hex_attr(d->path, "subsystem_device", &d->subdevice);
+		d->is_bridge = (d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609;
+	} else if (bus->id == BUS_CDX) {
+		read_hex_attr(d->path, "vendor", &d->vendor);
+		read_hex_attr(d->path, "device", &d->device);
+	}
 
 	if (xsnprintf(path, sizeof(path), "%s/modalias", d->path))
 		return -ENAMETOOLONG;

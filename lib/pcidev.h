@@ -24,10 +24,23 @@ int pci_addr_parse(const char *name, char addr[PCI_ADDR_MAX]);
 /* Order of addresses: domain, bus, device, function, numerically. */
 int pci_addr_cmp(const char *a, const char *b);
 
-/* A PCI device as sysfs describes it. */
+/* A device id: a PCI address, or BUS/NAME for the other buses (bus.h). */
+#define DEV_ID_MAX 160
+
+struct bus_kind;
+
+/*
+ * A device as sysfs describes it: a bus and a name behind one interface.
+ * PCI's IDs, class and bridge flag are read for PCI only; CDX's vendor and
+ * device when present. addr is the id commands and records use: the PCI
+ * address, or BUS/NAME (platform/9010000.pl031); name is the kernel's name
+ * on its bus (what unbind, bind and drivers_probe take).
+ */
 struct pcidev {
-	char addr[PCI_ADDR_MAX];
-	char path[PATH_MAX];		/* ROOT/sys/bus/pci/devices/ADDR */
+	char addr[DEV_ID_MAX];
+	const struct bus_kind *bus;
+	char name[128];
+	char path[PATH_MAX];		/* ROOT/sys/bus/BUS/devices/NAME */
 	char realpath[PATH_MAX];	/* ROOT/sys/devices/... it links to */
 	unsigned vendor, device, subvendor, subdevice, class;
 	char modalias[256];
@@ -39,13 +52,25 @@ struct pcidev {
 };
 
 /*
- * Load the device at addr (already parsed). -ENODEV when sysfs has no such
- * device under the root.
+ * Load the device with id addr (already parsed: a PCI address or BUS/NAME).
+ * -ENODEV when sysfs has no such device under the root.
  */
 int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d);
 
 /* Re-read only the driver link and driver_override. */
 int pcidev_refresh(struct vctx *ctx, struct pcidev *d);
+
+/* The name of d's bus ("pci", "platform", ...). */
+const char *dev_bus(const struct pcidev *d);
+
+/* d is a PCI device (SR-IOV, groups of functions, config space apply). */
+bool dev_is_pci(const struct pcidev *d);
+
+/*
+ * A device id as a file name under run/vfioctl and etc/vfioctl.d: the PCI
+ * address, or BUS-NAME (driverctl's spelling) for the other buses.
+ */
+int dev_key(const char *id, char *key, size_t size);
 
 /* Every PCI device address, sorted. Free *addrs with free(). */
 int pcidev_list(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n);

@@ -13,7 +13,10 @@
 
 static int state_path(struct vctx *ctx, const char *addr, char *path, size_t size)
 {
-	return ctx_path(ctx, path, size, "/run/vfioctl/%s", addr);
+	char key[DEV_ID_MAX];
+	int err = dev_key(addr, key, sizeof(key));
+
+	return err ? err : ctx_path(ctx, path, size, "/run/vfioctl/%s", key);
 }
 
 struct kv {

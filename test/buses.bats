@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Platform, AMBA, fsl-mc and CDX devices on fake roots (test/fixture/
 # bus-devices): how show explains the choice for each bus, and the reset
-# handler vfio-platform wants. Read-only: nothing is written.
+# handler vfio-platform wants; bind and unbind of them (the writes seen by
+# strace, as in test/write.bats).
 
 load lib/common
 
@@ -10,6 +11,7 @@ setup_file() { fixture_setup_file; }
 setup() {
 	fixture_setup
 	VFIOCTL=$FIXTURE_TOP/vfioctl
+	TRACE=$BATS_TEST_TMPDIR/writes
 }
 
 # show_json DEV: show --json, one object
@@ -123,4 +125,132 @@ show_json() {
 	assert_success
 	assert_equal "$(jq -c .compatible <<<"$output")" '[]'
 	refute_output --partial evil
+}
+
+# --- bind and unbind (a fake root has no kernel: nothing binds, each bind
+# --- ends in the rollback; what binding does is in test/vm/arm64/bind.bats)
+
+@test "bind platform/NAME: the bus's write order (override, unbind, drivers_probe), then the rollback to its driver" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	traced bind platform/e0300000.sata
+	assert_failure 1
+	printf '%s\t%s\n' \
+		/sys/bus/platform/devices/e0300000.sata/driver_override vfio-platform \
+		/sys/bus/platform/drivers/ahci/unbind e0300000.sata \
+		/sys/bus/platform/drivers_probe e0300000.sata \
+		/sys/bus/platform/devices/e0300000.sata/driver_override '\n' > "$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$TRACE"
+	assert_output --partial "no reset handler for any compatible entry: vfio_platform refuses it unless loaded with reset_required=0 (bind --no-reset-required)"
+	assert_output --partial "vfioctl: platform/e0300000.sata: vfio-platform did not bind: the device is on ahci after drivers_probe; restored: back on ahci"
+	[ ! -e "$ROOT/run/vfioctl/platform-e0300000.sata" ]
+}
+
+@test "--bus BUS NAME is BUS/NAME (driverctl's spelling); --dry-run plans the same writes and writes nothing" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	before=$(fixture_tree_hash "$ROOT")
+	output=$("$VFIOCTL" --root "$ROOT" --json bind --dry-run --bus platform e0300000.sata 2>/dev/null)
+	assert_equal "$(jq -r '.[0] | "\(.device) \(.module) \(.driver) \(.previous_driver) \(.status)"' <<<"$output")" \
+		"platform/e0300000.sata vfio_platform vfio-platform ahci planned"
+	assert_equal "$(jq -r '.[0].writes[] | "\(.path) \(.value)"' <<<"$output" | sed "s|$ROOT||")" \
+"/sys/bus/platform/devices/e0300000.sata/driver_override vfio-platform
+/sys/bus/platform/drivers/ahci/unbind e0300000.sata
+/sys/bus/platform/drivers_probe e0300000.sata"
+	assert_equal "$(jq -c '.[0].reset' <<<"$output")" '{"compatible":null,"module":null,"used":false}'
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run --bus amba platform/e0300000.sata
+	assert_failure 2
+	assert_output "vfioctl: 'platform/e0300000.sata': --bus amba says another bus"
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run --bus usb 1-1
+	assert_failure 2
+	assert_output "vfioctl: --bus 'usb': not a bus vfioctl knows (pci, platform, amba, fsl-mc, cdx)"
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run platform/nope
+	assert_failure 2
+	assert_output "vfioctl: platform/nope: no such platform device"
+}
+
+@test "bind: the reset handler of the first compatible is loaded before anything is written" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run platform/e0700000.xgmac
+	assert_success
+	assert_line "platform/e0700000.xgmac: would load vfio_platform_amdxgbe, the reset handler for amd,xgbe-seattle-v1a, first"
+	# under --root no module is loaded: the bind stops there, nothing written
+	traced bind platform/e0700000.xgmac
+	assert_failure 1
+	assert_output --partial "vfioctl: platform/e0700000.xgmac: cannot load vfio_platform_amdxgbe, the reset handler for amd,xgbe-seattle-v1a"
+	assert_equal "$(cat "$TRACE")" ""
+	# loaded: the bind goes on to the writes
+	fixture_load_module "$ROOT" vfio_platform_amdxgbe
+	traced bind platform/e0700000.xgmac
+	assert_failure 1
+	assert_equal "$(head -n1 "$TRACE")" "/sys/bus/platform/devices/e0700000.xgmac/driver_override	vfio-platform"
+	assert_output --partial "restored: back on amd-xgbe"
+}
+
+@test "bind: a handler for the second compatible only is said to be of no use" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run platform/fff50000.ethernet
+	assert_success
+	assert_output --partial "only entry 2 of its compatible list (calxeda,hb-xgmac) has a reset handler (vfio_platform_calxedaxgmac); vfio_platform asks for the first entry's only"
+}
+
+@test "bind --no-reset-required: refused while vfio_platform is loaded with reset_required=Y (read-only once loaded)" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	mkdir -p "$ROOT/sys/module/vfio_platform/parameters"
+	echo Y > "$ROOT/sys/module/vfio_platform/parameters/reset_required"
+	traced bind --no-reset-required platform/e0300000.sata
+	assert_failure 1
+	assert_output --partial "--no-reset-required: vfio_platform is loaded with reset_required=0"
+	assert_line "vfioctl: platform/e0300000.sata: --no-reset-required: vfio_platform is loaded with reset_required=Y, which is read-only once loaded; unload it first (modprobe -r vfio_platform)"
+	assert_equal "$(cat "$TRACE")" ""
+	echo N > "$ROOT/sys/module/vfio_platform/parameters/reset_required"
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run --no-reset-required platform/e0300000.sata
+	assert_success
+	refute_output --partial "no reset handler for any compatible entry"
+}
+
+@test "bind amba/NAME takes vfio-amba; without a group the probe decides, and its refusal rolls back" {
+	output=$("$VFIOCTL" --root "$ROOT" --json bind --dry-run amba/9010000.pl031 2>/dev/null)
+	assert_equal "$(jq -r '.[0] | "\(.module) \(.driver) \(.previous_driver)"' <<<"$output")" "vfio_amba null rtc-pl031"
+	run "$VFIOCTL" --root "$ROOT" bind amba/9010000.pl031
+	assert_failure 1
+	assert_output --partial "module vfio_amba is not loaded under $ROOT"
+	fixture_load_module "$ROOT" vfio_amba amba:vfio-amba
+	traced bind amba/9010000.pl031
+	assert_failure 1
+	assert_output --partial "no IOMMU group now: vfio-amba will refuse it unless its probe gives it one"
+	assert_equal "$(sed -n 2,3p "$TRACE")" "/sys/bus/amba/drivers/rtc-pl031/unbind	9010000.pl031
+/sys/bus/amba/drivers_probe	9010000.pl031"
+	assert_output --partial "restored: back on rtc-pl031"
+}
+
+@test "bind cdx/NAME ranks vfio_cdx aliases like PCI; fsl-mc takes vfio-fsl-mc" {
+	run "$VFIOCTL" --root "$ROOT" --json bind --dry-run cdx/cdx-00:00 cdx/cdx-00:01 fsl-mc/dprc.2
+	assert_success
+	assert_equal "$(jq -r '[.[] | "\(.device)=\(.module)"] | join(" ")' <<<"$output")" \
+		"cdx/cdx-00:00=vfxt_cdx_vfio cdx/cdx-00:01=vfio_cdx fsl-mc/dprc.2=vfio_fsl_mc"
+	assert_equal "$(jq -r '.[2].writes[-1].path' <<<"$output" | sed "s|$ROOT||")" /sys/bus/fsl-mc/drivers_probe
+}
+
+@test "unbind BUS/NAME: from vfio-platform back to the recorded driver, by its bind file" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	fixture_bus_set_override "$ROOT" platform e0300000.sata vfio-platform
+	fixture_bus_unbind "$ROOT" platform e0300000.sata
+	fixture_bus_bind "$ROOT" platform e0300000.sata vfio-platform
+	mkdir -p "$ROOT/run/vfioctl"
+	printf 'driver=ahci\nmodule=\noverride=\n' > "$ROOT/run/vfioctl/platform-e0300000.sata"
+	traced unbind platform/e0300000.sata
+	printf '%s\t%s\n' \
+		/sys/bus/platform/devices/e0300000.sata/driver_override '\n' \
+		/sys/bus/platform/drivers/vfio-platform/unbind e0300000.sata \
+		/sys/bus/platform/drivers/ahci/bind e0300000.sata > "$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" <(head -n 3 "$TRACE")
+}
+
+@test "PCI-only features refuse the other buses in one line" {
+	run "$VFIOCTL" --root "$ROOT" bind --group platform/e0300000.sata
+	assert_failure 2
+	assert_output "vfioctl: 'platform/e0300000.sata': a platform device; this takes PCI devices only"
+	run "$VFIOCTL" --root "$ROOT" sriov amba/9010000.pl031 --numvfs 1
+	assert_failure 2
+	assert_output "vfioctl: 'amba/9010000.pl031': an amba device; this takes PCI devices only"
 }

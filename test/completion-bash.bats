@@ -90,7 +90,7 @@ EOF
 	assert_output "$(lines "${globals[@]}")"
 	run comp "vfioctl bind 0000:00:03.0 --"
 	assert_output "$(lines --help --usage --version --json --quiet --verbose --root --kernel \
-		--driver --dry-run --persist --group --noiommu --owner --force)"
+		--driver --dry-run --persist --group --noiommu --owner --force --bus --no-reset-required)"
 	run comp "vfioctl --json sriov --n"
 	assert_output "$(lines --noiommu --numvfs)"
 	run comp "vfioctl list-devices --v"

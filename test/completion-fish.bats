@@ -40,7 +40,8 @@ fc() {
 	assert_equal "${F[0]}" "$(lines "${globals[@]}")"
 	assert_equal "${F[1]}" "$(lines "${globals[@]}")"
 	assert_equal "${F[2]}" "$(lines --help --usage --version --json --quiet --verbose --root \
-		--kernel --driver --dry-run --persist --group --noiommu --owner --force)"
+		--kernel --driver --dry-run --persist --group --noiommu --owner --force --bus \
+		--no-reset-required)"
 	assert_equal "${F[3]}" "$(lines --noiommu --numvfs)"
 	assert_equal "${F[4]}" "$(lines --verbose --version --vfio)"
 }

@@ -39,7 +39,8 @@ zc() {
 	assert_equal "${Z[0]}" "$(lines "${globals[@]}")"
 	assert_equal "${Z[1]}" "$(lines "${globals[@]}")"
 	assert_equal "${Z[2]}" "$(lines --help --usage --version --json --quiet --verbose --root \
-		--kernel --driver --dry-run --persist --group --noiommu --owner --force)"
+		--kernel --driver --dry-run --persist --group --noiommu --owner --force --bus \
+		--no-reset-required)"
 	assert_equal "${Z[3]}" "$(lines --noiommu --numvfs)"
 	assert_equal "${Z[4]}" "$(lines --verbose --version --vfio)"
 	assert_equal "${Z[5]}" ""

@@ -22,6 +22,8 @@ struct cmd_args {
 	int numvfs;		/* sriov --numvfs; -1 when not given */
 	bool force;		/* take a device the host uses */
 	bool sriov_only;	/* apply --sriov-only */
+	const char *bus;	/* --bus BUS: names are of that bus (driverctl's spelling) */
+	bool no_reset_required;	/* bind --no-reset-required */
 };
 
 /*
@@ -57,10 +59,18 @@ int resolve_names(struct vctx *ctx, char **names, int n,
 		  char (**addrs)[PCI_ADDR_MAX], size_t *naddrs);
 
 /*
- * fn for each device named (resolve_names), inside one JSON array; at
+ * The same for commands that take devices of every bus (any_bus): a PCI
+ * address, or BUS/NAME (or NAME with --bus BUS) as the id "BUS/NAME";
+ * without any_bus another bus's device is refused in one line.
+ */
+int resolve_devices(struct vctx *ctx, char **names, int n, const char *bus_opt, bool any_bus,
+		    char (**ids)[DEV_ID_MAX], size_t *nids);
+
+/*
+ * fn for each device named (resolve_devices), inside one JSON array; at
  * least one must be named ("CMD: name at least one device", exit status 2).
  */
-int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd,
+int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd, bool any_bus,
 		void (*fn)(struct vctx *, const struct cmd_args *, const char *));
 
 /* show BUS/NAME: a device of a bus beside PCI (cmd_showbus.c). */

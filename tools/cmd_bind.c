@@ -10,7 +10,8 @@
 static void bind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
 {
 	struct bind_req req = { .addr = addr, .driver = a->driver, .dry_run = a->dry_run,
-				.noiommu = a->noiommu, .owner = a->owner, .force = a->force };
+				.noiommu = a->noiommu, .owner = a->owner, .force = a->force,
+				.no_reset_required = a->no_reset_required };
 
 	bind_device(ctx, &req);
 }
@@ -29,7 +30,7 @@ int cmd_bind(struct vctx *ctx, const struct cmd_args *a)
 		return -EINVAL;
 	if (a->group)
 		return cmd_bind_group(ctx, a);
-	return each_device(ctx, a, "bind", bind_one);
+	return each_device(ctx, a, "bind", true, bind_one);
 }
 
 static void unbind_one(struct vctx *ctx, const struct cmd_args *a, const char *addr)
@@ -41,5 +42,5 @@ int cmd_unbind(struct vctx *ctx, const struct cmd_args *a)
 {
 	if (a->persist)
 		return cmd_unbind_persist(ctx, a);
-	return each_device(ctx, a, "unbind", unbind_one);
+	return each_device(ctx, a, "unbind", true, unbind_one);
 }

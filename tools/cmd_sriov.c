@@ -32,5 +32,5 @@ int cmd_sriov(struct vctx *ctx, const struct cmd_args *a)
 	/* before any VF is made, and before --persist records it */
 	if (check_owner_option(ctx, a->owner))
 		return -EINVAL;
-	return each_device(ctx, a, "sriov", sriov_one);
+	return each_device(ctx, a, "sriov", false, sriov_one);
 }

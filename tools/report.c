@@ -152,7 +152,8 @@ void report_choice(struct vctx *ctx, const struct pcidev *d, const char *driver_
 	case CHOICE_NO_SUCH:
 		printable(driver_arg, shown, sizeof(shown));
 		out_error(d->addr, 0, ch->fail == CHOICE_BAD_NAME ?
-			  "'%s': not a module or driver name" : "no PCI driver or module named %s",
+			  "'%s': not a module or driver name" : "no %s driver or module named %s",
+			  ch->fail == CHOICE_BAD_NAME ? shown : dev_is_pci(d) ? "PCI" : dev_bus(d),
 			  shown);
 		ctx_fail(ctx, EXIT_USAGE);
 		return;
@@ -169,7 +170,12 @@ void report_choice(struct vctx *ctx, const struct pcidev *d, const char *driver_
 		out_error(d->addr, 0, "%s", ch->why);
 		break;
 	case CHOICE_NONE:
-		out_error(d->addr, 0, "no VFIO module matches %s (is vfio-pci installed?)", ch->key);
+		if (!strchr(ch->key, ':'))	/* a bus without vfio aliases: its universal module */
+			out_error(d->addr, 0, "no module %s, the %s bus's VFIO driver, in this kernel",
+				  ch->key, dev_bus(d));
+		else
+			out_error(d->addr, 0, "no VFIO module matches %s (is vfio-pci installed?)",
+				  ch->key);
 		break;
 	case CHOICE_BLACKLISTED:
 		out_error(d->addr, 0, "every VFIO module matching %s is blacklisted", ch->key);
@@ -245,8 +251,8 @@ static void report_load(struct vctx *ctx, const struct pcidev *d, const struct t
 			  "into the running kernel", t->module, ctx->root);
 		break;
 	case -ENOENT:
-		out_error(d->addr, 0, "module %s registered no PCI driver (nothing under %s/sys/module/%s/drivers)",
-			  t->module, ctx->root, t->module);
+		out_error(d->addr, 0, "module %s registered no %s driver (nothing under %s/sys/module/%s/drivers)",
+			  t->module, dev_is_pci(d) ? "PCI" : dev_bus(d), ctx->root, t->module);
 		break;
 	case -ENOTUNIQ:
 		out_error(d->addr, 0, "module %s registers several PCI drivers; name one with --driver",
@@ -347,6 +353,19 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 		out_error(addr, r->err, "cannot record its owner under run/vfioctl");
 		ctx_fail(ctx, EXIT_FAILED);
 		goto out;
+	case BINDOP_RESET:
+		if (r->reset.module[0])
+			out_error(addr, r->err, "cannot load %s, the reset handler for %s", r->reset.module,
+				  r->reset.compat);
+		else
+			out_error(addr, r->err, "cannot look its reset handler up");
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
+	case BINDOP_RESET_REQUIRED:
+		out_error(addr, 0, "--no-reset-required: %s is loaded with reset_required=Y, which is "
+			  "read-only once loaded; unload it first (modprobe -r %s)", t->module, t->module);
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
 	case BINDOP_LOAD:
 		report_load(ctx, d, t, r->err);
 		goto out;
@@ -356,6 +375,17 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 	out_str(OUT_JSON, "module", NULL, t->module[0] ? t->module : NULL);
 	out_str(OUT_JSON, "driver", NULL, t->driver[0] ? t->driver : NULL);
 	out_str(OUT_JSON, "previous_driver", NULL, r->prev_driver[0] ? r->prev_driver : NULL);
+	if (r->reset_checked) {
+		/* vfio-platform/-amba: the handler of the first compatible, loaded first */
+		out_open_object("reset");
+		out_str(OUT_JSON, "compatible", NULL, r->reset.index >= 0 ? r->reset.compat : NULL);
+		out_str(OUT_JSON, "module", NULL, r->reset.index >= 0 ? r->reset.module : NULL);
+		out_bool(OUT_JSON, "used", NULL, r->reset.index == 0);
+		out_close_object();
+		if (r->reset.index == 0 && r->status == BIND_PLANNED)
+			out_text("%s: would load %s, the reset handler for %s, first\n", addr,
+				 r->reset.module, r->reset.compat);
+	}
 	if (r->fail == BINDOP_PLAN) {
 		out_error(addr, r->err, "cannot plan the writes");
 		ctx_fail(ctx, EXIT_FAILED);
