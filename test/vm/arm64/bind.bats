@@ -9,6 +9,8 @@ setup_file() { arm64_setup_file; }
 
 teardown() {
 	restore pci $EDU none
+	restore amba $PL031 rtc-pl031
+	restore platform $KEYS gpio-keys
 }
 
 @test "a PCI device behind the SMMUv3 with no IOMMU group until a driver probes it: show says so, bind takes it to vfio-pci, unbind gives it back" {
@@ -43,4 +45,28 @@ teardown() {
 	assert_equal "$(jq -r .driver <<<"$output")" vfio-platform
 	assert_equal "$(jq -r .of_node <<<"$output")" /gpio-keys
 	modprobe -r vfio-platform
+}
+
+@test "bind amba/PL031: its reset handler is loaded first, vfio-amba refuses it (no IOMMU on virt), and it is rolled back to rtc-pl031" {
+	run "$VFIOCTL" bind amba/$PL031
+	assert_failure 1
+	assert_output --partial "no IOMMU group now: vfio-amba will refuse it unless its probe gives it one"
+	assert_output --partial "vfioctl: amba/$PL031: vfio-amba did not bind"
+	assert_output --partial "restored: back on rtc-pl031"
+	grep -q '^vfxt_reset_pl031 ' /proc/modules
+	assert_equal "$(probe_error $PL031)" -22
+	assert_equal "$(driver_of amba $PL031)" rtc-pl031
+	assert_equal "$(override_of amba $PL031)" "(null)"
+	[ ! -e /run/vfioctl/amba-$PL031 ]
+}
+
+@test "bind platform/gpio-keys: no reset handler, vfio-platform refuses it, and it is rolled back to gpio-keys" {
+	run "$VFIOCTL" bind --bus platform $KEYS
+	assert_failure 1
+	assert_output --partial "no reset handler for any compatible entry: vfio_platform refuses it"
+	assert_output --partial "vfioctl: platform/$KEYS: vfio-platform did not bind"
+	assert_output --partial "restored: back on gpio-keys"
+	assert_equal "$(driver_of platform $KEYS)" gpio-keys
+	assert_equal "$(override_of platform $KEYS)" "(null)"
+	modprobe -r vfio-platform vfio-amba vfxt_reset_pl031 2>/dev/null || true
 }
