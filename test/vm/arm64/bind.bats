@@ -50,7 +50,7 @@ teardown() {
 @test "bind amba/PL031: its reset handler is loaded first, vfio-amba refuses it (no IOMMU on virt), and it is rolled back to rtc-pl031" {
 	run "$VFIOCTL" bind amba/$PL031
 	assert_failure 1
-	assert_output --partial "no IOMMU group now: vfio-amba will refuse it unless its probe gives it one"
+	assert_output --partial "no IOMMU group now: vfio_amba will refuse it unless its probe gives it one"
 	assert_output --partial "vfioctl: amba/$PL031: vfio-amba did not bind"
 	assert_output --partial "restored: back on rtc-pl031"
 	grep -q '^vfxt_reset_pl031 ' /proc/modules
