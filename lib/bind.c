@@ -443,7 +443,7 @@ int bind_recover(struct vctx *ctx)
 	if (!done)
 		ok = restore(ctx, &d, j.driver, j.override);
 	else if (!bind && !d.driver[0])
-		probe(ctx, d.addr);	/* killed before its drivers_probe */
+		probe(ctx, &d);	/* killed before its drivers_probe */
 	if (!done || !d.driver[0])
 		pcidev_refresh(ctx, &d);
 	if (bind ? !done && j.new_record[0] == 'y' : done)

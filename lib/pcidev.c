@@ -151,6 +151,23 @@ int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 	return 0;
 }
 
+int dev_id_parse(const char *s, char id[DEV_ID_MAX])
+{
+	const struct bus_kind *bus = bus_of_arg(s);
+	char name[128];
+
+	if (!bus || bus->id == BUS_PCI) {
+		char addr[PCI_ADDR_MAX];
+
+		if (pci_addr_parse(s, addr))
+			return -EINVAL;
+		return xstrcpy(id, DEV_ID_MAX, addr) ? -EINVAL : 0;
+	}
+	if (bus_split(s, NULL, &bus, name, sizeof(name)))
+		return -EINVAL;
+	return xsnprintf(id, DEV_ID_MAX, "%s/%s", bus->name, name) ? -EINVAL : 0;
+}
+
 const char *dev_bus(const struct pcidev *d)
 {
 	return d->bus ? d->bus->name : "pci";

@@ -60,6 +60,13 @@ int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d);
 /* Re-read only the driver link and driver_override. */
 int pcidev_refresh(struct vctx *ctx, struct pcidev *d);
 
+/*
+ * A device id as vfioctl writes it in its own files: a PCI address (made
+ * canonical), or BUS/NAME of a bus vfioctl knows with a valid name. 0 or
+ * -EINVAL.
+ */
+int dev_id_parse(const char *s, char id[DEV_ID_MAX]);
+
 /* The name of d's bus ("pci", "platform", ...). */
 const char *dev_bus(const struct pcidev *d);
 

@@ -23,7 +23,7 @@ struct kv {
 	const char *key;
 	char *val;
 	size_t size;
-	bool addr;	/* a PCI address; else a name (valid_name) */
+	bool addr;	/* a device id (dev_id_parse); else a name (valid_name) */
 };
 
 /*
@@ -33,7 +33,7 @@ struct kv {
  */
 static int kv_load(const char *path, const struct kv *kv, size_t n)
 {
-	char line[256], addr[PCI_ADDR_MAX];
+	char line[256], addr[DEV_ID_MAX];
 	size_t i;
 	FILE *f;
 	int err = 0;
@@ -59,7 +59,7 @@ static int kv_load(const char *path, const struct kv *kv, size_t n)
 		for (i = 0; i < n; i++) {
 			if (strcmp(line, kv[i].key))
 				continue;
-			if (*val && kv[i].addr && pci_addr_parse(val, addr) == 0)
+			if (*val && kv[i].addr && dev_id_parse(val, addr) == 0)
 				err = xstrcpy(kv[i].val, kv[i].size, addr);
 			else if (*val && kv[i].addr)
 				err = -EINVAL;

@@ -32,7 +32,7 @@ int state_remove(struct vctx *ctx, const char *addr);
  */
 struct journal {
 	char op[8];			/* "bind" or "unbind" */
-	char addr[PCI_ADDR_MAX];
+	char addr[DEV_ID_MAX];		/* a PCI address or BUS/NAME */
 	char driver[NAME_MAX_LEN];	/* where it was: driver, "" none */
 	char override[NAME_MAX_LEN];	/* and driver_override, "" unset */
 	char target[NAME_MAX_LEN];	/* where it goes: driver, "" the kernel's choice */

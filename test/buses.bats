@@ -254,3 +254,16 @@ show_json() {
 	assert_failure 2
 	assert_output "vfioctl: 'amba/9010000.pl031': an amba device; this takes PCI devices only"
 }
+
+@test "a bind of platform/NAME killed half way: its journal names BUS/NAME and the next unbind undoes it" {
+	fixture_bus_set_override "$ROOT" platform e0300000.sata vfio-platform
+	mkdir -p "$ROOT/run/vfioctl"
+	printf 'driver=ahci\nmodule=ahci\noverride=\n' > "$ROOT/run/vfioctl/platform-e0300000.sata"
+	printf 'op=bind\ndevice=platform/e0300000.sata\ndriver=ahci\noverride=\ntarget=vfio-platform\ntarget_override=vfio-platform\nnew_record=yes\n' \
+		> "$ROOT/run/vfioctl/journal"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" unbind 0000:00:03.0
+	assert_equal "$stderr" "vfioctl: warning: platform/e0300000.sata: a bind was interrupted; undone: on ahci"
+	assert_equal "$(cat "$ROOT/sys/bus/platform/devices/e0300000.sata/driver_override")" ""
+	[ ! -e "$ROOT/run/vfioctl/journal" ]
+	[ ! -e "$ROOT/run/vfioctl/platform-e0300000.sata" ]
+}
