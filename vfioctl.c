@@ -84,16 +84,20 @@ static const struct command commands[] = {
 	  "VVVV:DDDD[:SSSS:TTTT], an ids record. A device a process holds open through VFIO "
 	  "(a VM) is refused: the kernel would wait for it to let go; --force waits.",
 	  OPT_DRY_RUN | OPT_PERSIST | OPT_FORCE | OPT_BUS },
-	{ "list-devices", cmd_list_devices, "list PCI devices, drivers, groups, overrides",
+	{ "list-devices", cmd_list_devices, "list devices, drivers, groups, overrides",
 	  "list-devices",
-	  "List every PCI device: address, IDs, class, driver, IOMMU group, driver_override, "
-	  "names from the PCI ID database.",
-	  OPT_VFIO },
+	  "List every PCI device (with --bus BUS, every device of BUS; --bus all, of every bus): "
+	  "address or BUS/NAME, IDs, class, driver, IOMMU group, driver_override, names from the "
+	  "PCI ID database (the modalias for the other buses).",
+	  OPT_VFIO | OPT_BUS },
 	{ "list-candidates", cmd_list_candidates, "list the matching VFIO modules, best first",
 	  "list-candidates [DEVICE...]",
-	  "For each DEVICE (every device when none is named), every matching VFIO module, "
-	  "best first, with the alias that matched and its number of wildcards.",
-	  0 },
+	  "For each DEVICE (every PCI device when none is named; with --bus BUS, every device "
+	  "of BUS, or of every bus with --bus all), every matching VFIO module, best first, with "
+	  "the alias that matched and its number of wildcards. CDX ranks vfio_cdx aliases as PCI "
+	  "does; platform, AMBA and fsl-mc devices have no vfio aliases: their bus's universal "
+	  "driver is the candidate.",
+	  OPT_BUS },
 	{ "show", cmd_show, "explain the choice for a device, step by step", "show DEVICE",
 	  "Explain the choice for DEVICE: the six steps (sysfs path, modalias, vfio alias, "
 	  "lookup, module, driver) with each input and result, and what bind would write.",
@@ -175,7 +179,8 @@ static const struct {
 	  OPT_NUMVFS, true },
 	{ { "bus", KEY_BUS, "BUS", 0,
 	    "Device names are of BUS: pci (the default), platform, amba, fsl-mc or cdx "
-	    "(driverctl's spelling of BUS/NAME)", 1 }, OPT_BUS, true },
+	    "(driverctl's spelling of BUS/NAME); list-devices and list-candidates: list BUS's "
+	    "devices, or every bus's with all", 1 }, OPT_BUS, true },
 	{ { "no-reset-required", KEY_NO_RESET, NULL, 0,
 	    "platform and AMBA devices without a reset handler: load vfio-platform with "
 	    "reset_required=0 (the device is not reset between users)", 1 }, OPT_NO_RESET, false },
@@ -187,7 +192,7 @@ static const struct {
 
 #define EXIT_DOC \
 	"\vDEVICE is a PCI address DDDD:BB:DD.F (domain of 4 or more hex digits), BB:DD.F for " \
-	"domain 0000, or pci/DDDD:BB:DD.F; bind and unbind also take platform/NAME, amba/NAME, " \
+	"domain 0000, or pci/DDDD:BB:DD.F; bind, unbind, show and list-candidates also take platform/NAME, amba/NAME, " \
 	"fsl-mc/NAME and cdx/NAME (NAME as in /sys/bus/BUS/devices), or NAME with --bus BUS. " \
 	"Options may stand before or after device names.\n\n" \
 	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input; apply: " \

@@ -22,7 +22,8 @@ _vfioctl_options()	# [COMMAND]: the global options, and COMMAND's
 	case $1 in
 	bind) printf '%s\n' -d --driver -n --dry-run --persist --group --noiommu --owner --force --bus --no-reset-required ;;
 	unbind) printf '%s\n' -n --dry-run --persist --force --bus ;;
-	list-devices) printf '%s\n' --vfio ;;
+	list-devices) printf '%s\n' --vfio --bus ;;
+	list-candidates) printf '%s\n' --bus ;;
 	apply) printf '%s\n' -n --dry-run --force --sriov-only ;;
 	import-driverctl) printf '%s\n' -n --dry-run ;;
 	sriov) printf '%s\n' -d --driver -n --dry-run --persist --noiommu --owner --numvfs --force ;;
@@ -209,7 +210,7 @@ _vfioctl()
 			filtered=1
 			;;
 		--numvfs) ;;	# a number
-		--bus) reply=(pci platform amba fsl-mc cdx) ;;
+		--bus) reply=(pci platform amba fsl-mc cdx all) ;;
 		*) mapfile -t reply < <(_vfioctl_drivers "$root" "$krel" | sort -u) ;;
 		esac
 	elif [[ ! $dashdash && $cur == -* ]]; then

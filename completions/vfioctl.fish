@@ -188,7 +188,7 @@ complete -c vfioctl -f
 
 complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a bind -d 'bind devices to their best VFIO driver'
 complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a unbind -d 'give devices back to their previous driver'
-complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a list-devices -d 'list PCI devices, drivers, groups, overrides'
+complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a list-devices -d 'list devices, drivers, groups, overrides'
 complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a list-candidates -d 'list the matching VFIO modules, best first'
 complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a show -d 'explain the choice for a device, step by step'
 complete -c vfioctl -n 'not __vfioctl_words >/dev/null' -a apply -d 'bind devices as /etc/vfioctl.d records say'
@@ -221,5 +221,6 @@ complete -c vfioctl -n '__vfioctl_using bind unbind sriov apply' -l force -d 'Ta
 complete -c vfioctl -n '__vfioctl_using sriov' -l numvfs -x -d 'How many VFs to have (0 removes them)'
 complete -c vfioctl -n '__vfioctl_using apply' -l sriov-only -d 'Only make the VFs records ask for'
 complete -c vfioctl -n '__vfioctl_using bind unbind' -l bus -x -a 'pci platform amba fsl-mc cdx' -d 'Device names are of this bus'
+complete -c vfioctl -n '__vfioctl_using list-devices list-candidates' -l bus -x -a 'pci platform amba fsl-mc cdx all' -d 'Devices of this bus, or of every bus'
 complete -c vfioctl -n '__vfioctl_using bind' -l no-reset-required -d 'Load vfio-platform with reset_required=0'
 complete -c vfioctl -n '__vfioctl_using bind unbind sriov' -l persist -d 'Also record (or forget) in /etc/vfioctl.d'

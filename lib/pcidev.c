@@ -320,6 +320,73 @@ int pcidev_list(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n)
 	return list_addrs(dir, addrs, n);
 }
 
+static int cmp_id_qsort(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int dev_list(struct vctx *ctx, const struct bus_kind *bus, char (**ids)[DEV_ID_MAX], size_t *n)
+{
+	char dir[PATH_MAX], (*v)[DEV_ID_MAX] = NULL;
+	size_t count = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int err;
+
+	if (bus->id == BUS_PCI) {
+		char (*addrs)[PCI_ADDR_MAX];
+
+		err = pcidev_list(ctx, &addrs, &count);
+		if (err)
+			return err;
+		v = calloc(count ? count : 1, sizeof(*v));
+		if (!v) {
+			free(addrs);
+			return -ENOMEM;
+		}
+		for (i = 0; i < count; i++)
+			memcpy(v[i], addrs[i], PCI_ADDR_MAX);
+		free(addrs);
+		*ids = v;
+		*n = count;
+		return 0;
+	}
+	err = ctx_path(ctx, dir, sizeof(dir), "/sys/bus/%s/devices", bus->name);
+	if (err)
+		return err;
+	d = opendir(dir);
+	if (!d && errno != ENOENT)
+		return -errno;
+	while (d && (de = readdir(d))) {
+		if (!bus_valid_device_name(de->d_name))
+			continue;
+		if (count == cap) {
+			void *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*v));
+
+			if (!nv) {
+				err = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (xsnprintf(v[count], DEV_ID_MAX, "%s/%s", bus->name, de->d_name) == 0)
+			count++;
+	}
+	if (d)
+		closedir(d);
+	if (err) {
+		free(v);
+		return err;
+	}
+	if (!v && !(v = calloc(1, sizeof(*v))))
+		return -ENOMEM;
+	if (count)
+		qsort(v, count, sizeof(*v), cmp_id_qsort);
+	*ids = v;
+	*n = count;
+	return 0;
+}
+
 int iommu_group_members(struct vctx *ctx, int group, char (**addrs)[PCI_ADDR_MAX],
 			size_t *n)
 {

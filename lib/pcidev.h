@@ -82,6 +82,13 @@ int dev_key(const char *id, char *key, size_t size);
 /* Every PCI device address, sorted. Free *addrs with free(). */
 int pcidev_list(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n);
 
+/*
+ * Every device of bus as ids (PCI addresses, or BUS/NAME), sorted: PCI's
+ * by address, the others' by name. A bus this kernel does not have (no
+ * sys/bus/BUS) has none. Free *ids with free().
+ */
+int dev_list(struct vctx *ctx, const struct bus_kind *bus, char (**ids)[DEV_ID_MAX], size_t *n);
+
 /* Members of IOMMU group n, sorted; free with free(). */
 int iommu_group_members(struct vctx *ctx, int group, char (**addrs)[PCI_ADDR_MAX],
 			size_t *n);

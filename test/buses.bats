@@ -267,3 +267,52 @@ show_json() {
 	[ ! -e "$ROOT/run/vfioctl/journal" ]
 	[ ! -e "$ROOT/run/vfioctl/platform-e0300000.sata" ]
 }
+
+@test "list-devices --bus BUS lists that bus's devices by BUS/NAME; --bus all every bus, PCI first; the default stays PCI" {
+	run "$VFIOCTL" --root "$ROOT" --json list-devices --bus amba
+	assert_success
+	assert_equal "$(jq -r '[.[] | "\(.device) \(.bus) \(.name) \(.driver) \(.iommu_group)"] | join(",")' <<<"$output")" \
+		"amba/7ff00000.dma amba 7ff00000.dma dma-pl330 54,amba/9010000.pl031 amba 9010000.pl031 rtc-pl031 null"
+	run "$VFIOCTL" --root "$ROOT" --json list-devices --bus cdx
+	assert_equal "$(jq -r '[.[] | "\(.device) \(.vendor_id):\(.device_id) \(.class)"] | join(",")' <<<"$output")" \
+		"cdx/cdx-00:00 10ee:8084 null,cdx/cdx-00:01 10ee:5678 null"
+	run "$VFIOCTL" --root "$ROOT" list-devices --bus platform
+	assert_success
+	assert_line --regexp '^platform/e0300000\.sata +- +- +ahci +52 .*of:'
+	refute_output --partial 0000:
+	pci=$("$VFIOCTL" --root "$ROOT" --json list-devices | jq length)
+	[ "$pci" -gt 0 ]
+	run "$VFIOCTL" --root "$ROOT" --json list-devices --bus all
+	assert_equal "$(jq -r '[.[].bus] | unique | join(",")' <<<"$output")" "amba,cdx,fsl-mc,pci,platform"
+	assert_equal "$(jq -r '.[0].bus' <<<"$output")" pci
+	assert_equal "$(jq "[.[] | select(.bus == \"pci\")] | length" <<<"$output")" "$pci"
+	run "$VFIOCTL" --root "$ROOT" list-devices --bus usb
+	assert_failure 2
+	assert_output "vfioctl: --bus 'usb': not a bus vfioctl knows (pci, platform, amba, fsl-mc, cdx, all)"
+}
+
+@test "list-devices --vfio --bus platform: a device on vfio-platform is listed, one on its own driver is not" {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	fixture_bus_unbind "$ROOT" platform e0300000.sata
+	fixture_bus_bind "$ROOT" platform e0300000.sata vfio-platform
+	run "$VFIOCTL" --root "$ROOT" --json list-devices --vfio --bus platform
+	assert_success
+	assert_equal "$(jq -r '[.[] | "\(.device) \(.vfio)"] | join(",")' <<<"$output")" "platform/e0300000.sata true"
+}
+
+@test "list-candidates: CDX ranks vfio_cdx aliases; platform, AMBA and fsl-mc show their universal driver" {
+	run "$VFIOCTL" --root "$ROOT" --json list-candidates cdx/cdx-00:00 platform/e0300000.sata --bus fsl-mc dprc.2
+	assert_failure 2
+	assert_line --partial "'cdx/cdx-00:00': --bus fsl-mc says another bus"
+	run "$VFIOCTL" --root "$ROOT" --json list-candidates cdx/cdx-00:00 platform/e0300000.sata amba/9010000.pl031
+	assert_success
+	assert_equal "$(jq -r '[.[] | "\(.device) \(.best) \([.candidates[].module] | join("+"))"] | join(",")' <<<"$output")" \
+		"cdx/cdx-00:00 vfxt_cdx_vfio vfxt_cdx_vfio+vfio_cdx,platform/e0300000.sata vfio_platform vfio_platform,amba/9010000.pl031 vfio_amba vfio_amba"
+	run "$VFIOCTL" --root "$ROOT" list-candidates --bus fsl-mc dprc.2
+	assert_success
+	assert_output "fsl-mc/dprc.2
+  * vfio_fsl_mc               -  (no vfio aliases on this bus: its universal driver)"
+	run "$VFIOCTL" --root "$ROOT" --json list-candidates --bus cdx
+	assert_equal "$(jq -r '[.[] | "\(.device) \(.best)"] | join(",")' <<<"$output")" \
+		"cdx/cdx-00:00 vfxt_cdx_vfio,cdx/cdx-00:01 vfio_cdx"
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alias.h"
+#include "bus.h"
 #include "cmd.h"
 #include "group.h"
 #include "inuse.h"
@@ -16,20 +17,56 @@
 #include "print.h"
 #include "report.h"
 
-/* Every device, or the named ones; reports and sets the status itself. */
-static int device_set(struct vctx *ctx, const struct cmd_args *a,
-		      char (**addrs)[PCI_ADDR_MAX], size_t *n)
+/*
+ * Every device (of --bus BUS, PCI's by default, every bus's with --bus all),
+ * or the named ones; reports and sets the status itself.
+ */
+static int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_MAX],
+		      size_t *n)
 {
+	bool all = a->bus && !strcmp(a->bus, "all");
+	const struct bus_kind *bus;
+	char (*v)[DEV_ID_MAX] = NULL;
+	size_t i, count = 0;
 	int err;
 
 	if (a->nnames)
-		return resolve_names(ctx, a->names, a->nnames, addrs, n);
-	err = pcidev_list(ctx, addrs, n);
-	if (err) {
-		ctx_fail(ctx, EXIT_FAILED);
-		out_error(NULL, err, "cannot list PCI devices under %s/sys/bus/pci/devices", ctx->root);
+		return resolve_devices(ctx, a->names, a->nnames, all ? NULL : a->bus, true, ids, n);
+	if (!all && !(bus = bus_by_name(a->bus ? a->bus : "pci"))) {
+		char shown[48];
+
+		out_error(NULL, 0, "--bus '%s': not a bus vfioctl knows (pci, platform, amba, fsl-mc, "
+			  "cdx, all)", printable(a->bus, shown, sizeof(shown)));
+		ctx_fail(ctx, EXIT_USAGE);
+		return -EINVAL;
 	}
-	return err;
+	for (i = 0; all ? (bus = bus_at(i)) != NULL : i == 0; i++) {
+		char (*part)[DEV_ID_MAX];
+		size_t m;
+		void *nv;
+
+		err = dev_list(ctx, bus, &part, &m);
+		if (err) {
+			ctx_fail(ctx, EXIT_FAILED);
+			out_error(NULL, err, "cannot list %s devices under %s/sys/bus/%s/devices",
+				  bus->id == BUS_PCI ? "PCI" : bus->name, ctx->root, bus->name);
+			free(v);
+			return err;
+		}
+		nv = realloc(v, (count + m + 1) * sizeof(*v));
+		if (!nv) {
+			free(part);
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		memcpy(v + count, part, m * sizeof(*v));
+		count += m;
+		free(part);
+	}
+	*ids = v;
+	*n = count;
+	return 0;
 }
 
 /* The kinds of use, as a column ("net,mount") and a JSON array. */
@@ -86,27 +123,39 @@ static bool viable(struct vctx *ctx, struct viable_cache *vc, int g)
 	return v;
 }
 
+/* An ID as width hex digits into buf, for JSON; NULL when the bus has none. */
+static const char *hex_id(char *buf, size_t size, int width, unsigned v, bool has)
+{
+	if (!has)
+		return NULL;
+	snprintf(buf, size, "%0*x", width, v);
+	return buf;
+}
+
 int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	char (*addrs)[DEV_ID_MAX] = NULL;
 	struct viable_cache vc = { .n = 0 };
 	bool any_override = false, any_vfio = false;
 	struct kfacts kf;
 	size_t i, n = 0;
-	int err;
+	int err, w = 13;
 
 	err = device_set(ctx, a, &addrs, &n);
 	if (err)
 		return err;
 	kernel_facts(ctx, &kf);
+	for (i = 0; i < n; i++)	/* other buses' names are longer than addresses */
+		if ((int)strlen(addrs[i]) > w)
+			w = (int)strlen(addrs[i]);
 	out_open_array(NULL);
-	out_text("%-13s %-9s %-5s %-20s %-5s %-20s %-12s %s\n", "DEVICE", "ID", "CLASS", "DRIVER",
-		 "GROUP", "OVERRIDE", "IN-USE", "NAME");
+	out_text("%-*s %-9s %-5s %-20s %-5s %-20s %-12s %s\n", w, "DEVICE", "ID", "CLASS",
+		 "DRIVER", "GROUP", "OVERRIDE", "IN-USE", "NAME");
 	for (i = 0; i < n; i++) {
-		char vname[128], dname[256], cname[128], id[16], cls[8];
-		const char *vn, *dn, *cn;
+		char vname[128], dname[256], cname[128], id[16], cls[8], buf[16];
+		const char *vn = NULL, *dn = NULL, *cn = NULL;
 		struct pcidev d;
-		bool vfio;
+		bool vfio, pci, ids;
 
 		err = pcidev_load(ctx, addrs[i], &d);
 		if (err) {
@@ -117,19 +166,32 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 			}
 			continue;
 		}
-		vfio = d.driver[0] && driver_is_vfio(ctx, d.driver) == 1;
+		pci = dev_is_pci(&d);
+		ids = pci || d.bus->id == BUS_CDX;	/* CDX has vendor and device too */
+		vfio = d.driver[0] && bus_driver_is_vfio(ctx, dev_bus(&d), d.driver) == 1;
 		if (a->vfio_only && !vfio &&
-		    !(d.override[0] && driver_registered(ctx, d.override) &&
-		      driver_is_vfio(ctx, d.override) == 1))
+		    !(d.override[0] && bus_driver_registered(ctx, dev_bus(&d), d.override) &&
+		      bus_driver_is_vfio(ctx, dev_bus(&d), d.override) == 1))
 			continue;
-		vn = names_vendor(ctx, d.vendor, vname, sizeof(vname));
-		dn = names_device(ctx, d.vendor, d.device, dname, sizeof(dname));
-		cn = names_class(ctx, d.class, cname, sizeof(cname));
-		snprintf(id, sizeof(id), "%04x:%04x", d.vendor, d.device);
-		snprintf(cls, sizeof(cls), "%04x", d.class >> 8);
+		if (pci) {
+			vn = names_vendor(ctx, d.vendor, vname, sizeof(vname));
+			dn = names_device(ctx, d.vendor, d.device, dname, sizeof(dname));
+			cn = names_class(ctx, d.class, cname, sizeof(cname));
+		}
+		if (ids)
+			snprintf(id, sizeof(id), "%04x:%04x", d.vendor, d.device);
+		else
+			xstrcpy(id, sizeof(id), "-");
+		if (pci)
+			snprintf(cls, sizeof(cls), "%04x", d.class >> 8);
+		else
+			xstrcpy(cls, sizeof(cls), "-");
 
 		out_open_object(NULL);
-		out_str(OUT_ANY, "device", "%-13s", d.addr);
+		out_str(OUT_JSON, "device", NULL, d.addr);
+		out_text("%-*s", w, d.addr);
+		out_str(OUT_JSON, "bus", NULL, dev_bus(&d));
+		out_str(OUT_JSON, "name", NULL, d.name);
 		out_str(OUT_TEXT, NULL, " %-9s", id);
 		out_str(OUT_TEXT, NULL, " %-5s", cls);
 		out_str(OUT_ANY, "driver", " %-20s", d.driver[0] ? d.driver : NULL);
@@ -140,25 +202,24 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 		out_str(OUT_ANY, "override", " %-20s", d.override[0] ? d.override : NULL);
 		print_uses(ctx, &d);
 		/* as lspci: the names the database has, numbers for the rest */
-		if (vn)
+		if (!pci)
+			out_text(" %s\n", d.modalias[0] ? d.modalias : "-");
+		else if (vn)
 			out_text(" %s", vn);
 		else
 			out_text(" Vendor %04x", d.vendor);
-		if (dn)
+		if (pci && dn)
 			out_text(" %s\n", dn);
-		else
+		else if (pci)
 			out_text(" Device %04x\n", d.device);
 		out_bool(OUT_JSON, "vfio", NULL, vfio);
-		snprintf(id, sizeof(id), "%04x", d.vendor);
-		out_str(OUT_JSON, "vendor_id", NULL, id);
-		snprintf(id, sizeof(id), "%04x", d.device);
-		out_str(OUT_JSON, "device_id", NULL, id);
-		snprintf(id, sizeof(id), "%04x", d.subvendor);
-		out_str(OUT_JSON, "subsystem_vendor_id", NULL, id);
-		snprintf(id, sizeof(id), "%04x", d.subdevice);
-		out_str(OUT_JSON, "subsystem_device_id", NULL, id);
-		snprintf(id, sizeof(id), "%06x", d.class);
-		out_str(OUT_JSON, "class", NULL, id);
+		out_str(OUT_JSON, "vendor_id", NULL, hex_id(buf, sizeof(buf), 4, d.vendor, ids));
+		out_str(OUT_JSON, "device_id", NULL, hex_id(buf, sizeof(buf), 4, d.device, ids));
+		out_str(OUT_JSON, "subsystem_vendor_id", NULL,
+			hex_id(buf, sizeof(buf), 4, d.subvendor, pci));
+		out_str(OUT_JSON, "subsystem_device_id", NULL,
+			hex_id(buf, sizeof(buf), 4, d.subdevice, pci));
+		out_str(OUT_JSON, "class", NULL, hex_id(buf, sizeof(buf), 6, d.class, pci));
 		out_str(OUT_JSON, "vendor_name", NULL, vn);
 		out_str(OUT_JSON, "device_name", NULL, dn);
 		out_str(OUT_JSON, "class_name", NULL, cn);
@@ -171,7 +232,8 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 		} else {
 			out_null(OUT_JSON, "vfio_cdev", "");
 		}
-		if (d.group >= 0)
+		/* a group's viability is counted over its PCI functions */
+		if (d.group >= 0 && pci)
 			out_bool(OUT_JSON, "group_viable", NULL, viable(ctx, &vc, d.group));
 		else
 			out_null(OUT_JSON, "group_viable", "");
@@ -188,9 +250,31 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 	return 0;
 }
 
+/*
+ * Platform, AMBA and fsl-mc devices have no vfio aliases: their bus's
+ * universal driver is the one candidate, shown as the others are.
+ */
+static void print_universal(const struct bus_kind *bus, const char *indent)
+{
+	out_null(OUT_JSON, "vfio_alias", NULL);
+	out_text("\n");
+	out_open_array("candidates");
+	out_open_object(NULL);
+	out_text("%s* ", indent);
+	out_str(OUT_ANY, "module", "%-26s", bus->universal);
+	out_null(OUT_ANY, "wildcards", "-  ");
+	out_null(OUT_ANY, "alias", "(no vfio aliases on this bus: its universal driver)");
+	out_str(OUT_JSON, "source", NULL, "universal");
+	out_text("\n");
+	out_close_object();
+	out_close_array();
+	out_str(OUT_JSON, "best", NULL, bus->universal);
+	out_bool(OUT_JSON, "tie", NULL, false);
+}
+
 int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	char (*addrs)[DEV_ID_MAX] = NULL;
 	const char *dir;
 	size_t i, n = 0;
 	int err;
@@ -221,6 +305,10 @@ int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 			goto next;
 		}
 		out_str(OUT_JSON, "modalias", NULL, d.modalias[0] ? d.modalias : NULL);
+		if (!d.bus->alias_prefix) {
+			print_universal(d.bus, "  ");
+			goto next;
+		}
 		if (vfio_alias_of(d.modalias, key, sizeof(key))) {
 			out_text("\n");
 			out_error(d.addr, 0, "no modalias in %s", d.path);
