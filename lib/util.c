@@ -558,8 +558,11 @@ const char *printable(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-/* Length of the UTF-8 sequence at s, 0 if it is not one or is a C1 control. */
-static size_t utf8_len(const unsigned char *s)
+/*
+ * Length of the UTF-8 sequence that starts a non-ASCII byte at s, 0 if it is
+ * not one; C1 controls (U+0080..U+009F) count as 0 unless c1_ok.
+ */
+size_t utf8_len(const unsigned char *s, bool c1_ok)
 {
 	size_t n, i;
 
@@ -575,7 +578,7 @@ static size_t utf8_len(const unsigned char *s)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	/* U+0080..U+009F: terminals take them for control codes */
-	if (s[0] == 0xc2 && s[1] < 0xa0)
+	if (!c1_ok && s[0] == 0xc2 && s[1] < 0xa0)
 		return 0;
 	return n;
 }
@@ -596,7 +599,7 @@ static size_t escape_one(const unsigned char *p, char esc[8])
 		esc[1] = '\0';
 		return 1;
 	}
-	n = *p >= 0x80 ? utf8_len(p) : 0;
+	n = *p >= 0x80 ? utf8_len(p, false) : 0;
 	if (n) {
 		memcpy(esc, p, n);
 		esc[n] = '\0';

@@ -130,6 +130,7 @@ const char *printable(const char *s, char *buf, size_t size);
  * and \xHH for other control bytes, DEL, C1 controls and bytes that are
  * not UTF-8. Valid UTF-8 text is kept. Cut with "..." when buf is too small.
  */
+size_t utf8_len(const unsigned char *s, bool c1_ok);
 const char *escape_text(const char *s, char *buf, size_t size);
 
 #endif

@@ -31,27 +31,6 @@ bool out_is_json(void)
 	return json;
 }
 
-/* Is s valid UTF-8? Then it may go into JSON as is. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
-		n = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 static void json_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -81,7 +60,8 @@ static void json_string(const char *s)
 				printf("\\u%04x", *p);
 				break;
 			}
-			n = utf8_seq(p);
+			/* valid UTF-8 goes into JSON as is, C1 controls too */
+			n = *p < 0x80 ? 1 : utf8_len(p, true);
 			if (n == 0) {
 				/* not UTF-8: keep the byte, as Latin-1 */
 				printf("\\u%04x", *p);
