@@ -227,34 +227,63 @@ static bool same_content(const struct record *a, const struct record *b)
 	       a->numvfs == b->numvfs;
 }
 
-int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
+/*
+ * What bind --persist and unbind --persist do first: the targets parsed,
+ * the options of a bind checked, the records loaded, the output opened.
+ */
+static int persist_begin(struct vctx *ctx, const struct cmd_args *a, bool need_device,
+			 bool binding, struct record **v, struct records *rs)
 {
-	unsigned changed = 0;
-	struct records rs;
-	struct record *v;
-	bool off = offline(ctx);
-	int i, err;
+	int err;
 
-	err = parse_targets(ctx, a, !off, &v);
-	if (!err && a->driver && !valid_name(a->driver)) {
+	err = parse_targets(ctx, a, need_device, v);
+	if (err)
+		return err;
+	if (binding && a->driver && !valid_name(a->driver)) {
 		char shown[80];
 
 		out_error(NULL, 0, "--driver '%s': not a module or driver name",
 			  escape_text(a->driver, shown, sizeof(shown)));
 		ctx_fail(ctx, EXIT_USAGE);
-		free(v);
 		err = -EINVAL;
 	}
-	if (err)
-		return err;
-	err = check_owner_option(ctx, a->owner);
+	if (!err && binding)
+		err = check_owner_option(ctx, a->owner);
 	if (!err)
-		err = load_records(ctx, &rs);
+		err = load_records(ctx, rs);
 	if (err) {
-		free(v);
+		free(*v);
 		return err;
 	}
 	out_open_array(NULL);
+	return 0;
+}
+
+/*
+ * And last: the output closed, and the modprobe.d guard, which follows the
+ * records. After a failure it is left alone unless a record did change, so
+ * that a failed write is one error, with nothing else touched.
+ */
+static void persist_end(struct vctx *ctx, const struct cmd_args *a, struct record *v,
+			struct records *rs, unsigned changed)
+{
+	out_close_array();
+	records_free(rs);
+	free(v);
+	if (changed || ctx->exit_status == EXIT_OK)
+		update_modprobe_conf(ctx, a->dry_run);
+}
+
+int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
+{
+	unsigned changed = 0;
+	struct records rs;
+	struct record *v;
+	int i, err;
+
+	err = persist_begin(ctx, a, !offline(ctx), true, &v, &rs);
+	if (err)
+		return err;
 	for (i = 0; i < a->nnames; i++) {
 		struct persist_run pr = { a, 0 };
 		const struct record *prev;
@@ -302,16 +331,7 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 		changed++;
 		print_record(r, "recorded in", path, prev, true);
 	}
-	out_close_array();
-	records_free(&rs);
-	free(v);
-	/*
-	 * The modprobe.d guard follows the records; after a failure it is left
-	 * alone unless a record did change, so that a failed write is one
-	 * error, with nothing else touched.
-	 */
-	if (changed || ctx->exit_status == EXIT_OK)
-		update_modprobe_conf(ctx, a->dry_run);
+	persist_end(ctx, a, v, &rs, changed);
 	return 0;
 }
 
@@ -322,15 +342,9 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 	struct record *v;
 	int i, err;
 
-	err = parse_targets(ctx, a, false, &v);
+	err = persist_begin(ctx, a, false, false, &v, &rs);
 	if (err)
 		return err;
-	err = load_records(ctx, &rs);
-	if (err) {
-		free(v);
-		return err;
-	}
-	out_open_array(NULL);
 	for (i = 0; i < a->nnames; i++) {
 		struct persist_run pr = { a, 0 };
 		struct record *r = &v[i];
@@ -379,11 +393,7 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 			info("%s: no record to remove", record_what(r, what, sizeof(what)));
 		}
 	}
-	out_close_array();
-	records_free(&rs);
-	free(v);
-	if (changed || ctx->exit_status == EXIT_OK)
-		update_modprobe_conf(ctx, a->dry_run);
+	persist_end(ctx, a, v, &rs, changed);
 	return 0;
 }
 
