@@ -48,7 +48,7 @@ bad() {
 	[ "$raw" = 1 ] || cmd+=(--root "$ROOT")
 	cmd+=("$@")
 	if [ -n "$ro" ]; then
-		run --separate-stderr timeout 30 unshare -m sh -c \
+		run --separate-stderr timeout 30 "$BATS_TEST_DIRNAME/lib/private-ns" sh -c \
 			'mount --bind -o ro "$1" "$1" && shift && exec "$@"' sh "$ro" "${wrap[@]}" "${cmd[@]}"
 	else
 		run --separate-stderr timeout 30 "${wrap[@]}" "${cmd[@]}"
