@@ -101,33 +101,18 @@ const char *cand_src_name(enum cand_src src)
 	return "?";
 }
 
-static int open_index(struct vctx *ctx, const char *name, struct kindex **idx)
-{
-	char path[PATH_MAX];
-	const char *dir;
-	int err;
-
-	err = ctx_moddir(ctx, &dir);
-	if (err)
-		return err;
-	if (xsnprintf(path, sizeof(path), "%s/%s", dir, name))
-		return -ENAMETOOLONG;
-	return kindex_open(path, idx);
-}
-
-static int index_has(struct vctx *ctx, const char *index, const char *module)
+static int index_has(struct vctx *ctx, enum ctx_index which, const char *module)
 {
 	struct kindex *idx;
 	char val[PATH_MAX];
 	int err;
 
-	err = open_index(ctx, index, &idx);
+	err = ctx_index(ctx, which, &idx);
 	if (err == -ENOENT)
 		return 0;
 	if (err)
 		return err;
 	err = kindex_lookup(idx, module, val, sizeof(val));
-	kindex_close(idx);
 	if (err == -ENOENT)
 		return 0;
 	return err ? err : 1;
@@ -135,12 +120,12 @@ static int index_has(struct vctx *ctx, const char *index, const char *module)
 
 int module_is_builtin(struct vctx *ctx, const char *module)
 {
-	return index_has(ctx, "modules.builtin.bin", module);
+	return index_has(ctx, IDX_BUILTIN, module);
 }
 
 int module_is_modular(struct vctx *ctx, const char *module)
 {
-	return index_has(ctx, "modules.dep.bin", module);
+	return index_has(ctx, IDX_DEP, module);
 }
 
 /* Is (wild, stars) more specific than k's alias? */
@@ -222,31 +207,26 @@ static int add_from_index(void *arg, const char *pattern, const char *value)
 	return cands_add(a->c, value, pattern, a->src, a->src == SRC_BUILTIN);
 }
 
-static int search_index(struct vctx *ctx, const char *name, enum cand_src src,
+static int search_index(struct vctx *ctx, enum ctx_index which, enum cand_src src,
 			bool required, struct cands *c)
 {
 	struct add_arg a = { c, src };
 	struct kindex *idx;
-	const char *dir;
 	int err;
 
-	err = ctx_moddir(ctx, &dir);
-	if (err)
-		return err;
-	err = open_index(ctx, name, &idx);
+	err = ctx_index(ctx, which, &idx);
 	if (err == -ENOENT && !required)
 		return 0;
 	if (err) {
 		/* said once, by the command: see cands_error() */
-		c->bad_index = name;
+		c->bad_index = ctx_index_name(which);
 		c->bad_what = err == -EINVAL ? "is not a kmod index" :
 			      err == -ENOENT ? "is missing" : NULL;
 		return err;
 	}
 	err = kindex_match(idx, c->key, add_from_index, &a);
-	kindex_close(idx);
 	if (err < 0) {
-		c->bad_index = name;
+		c->bad_index = ctx_index_name(which);
 		c->bad_what = err == -EINVAL ? "is corrupt" : NULL;
 	}
 	return err < 0 ? err : 0;
@@ -353,9 +333,9 @@ int cands_lookup(struct vctx *ctx, const char *key, struct cands *c)
 	c->best = -1;
 	err = alias_normalize(key, c->key, sizeof(c->key));
 	if (!err)
-		err = search_index(ctx, "modules.alias.bin", SRC_MODULES, true, c);
+		err = search_index(ctx, IDX_ALIAS, SRC_MODULES, true, c);
 	if (!err)
-		err = search_index(ctx, "modules.builtin.alias.bin", SRC_BUILTIN, false, c);
+		err = search_index(ctx, IDX_BUILTIN_ALIAS, SRC_BUILTIN, false, c);
 	if (!err)
 		err = search_config(ctx, c);
 	if (!err && c->n == 0 && (b = bus_by_alias(key)) && b->universal) {

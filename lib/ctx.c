@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 
 #include "ctx.h"
+#include "kindex.h"
 #include "log.h"
 #include "names.h"
 #include "util.h"
@@ -61,6 +62,16 @@ int krel_check(const char *krel)
 
 void ctx_release(struct vctx *ctx)
 {
+	size_t i;
+
+	if (ctx->class_cache && ctx->class_cache_free)
+		ctx->class_cache_free(ctx->class_cache);
+	ctx->class_cache = NULL;
+	for (i = 0; i < IDX_COUNT; i++) {
+		kindex_close(ctx->index[i]);
+		ctx->index[i] = NULL;
+		ctx->index_tried[i] = false;
+	}
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
 	ctx->lock_fd = -1;
@@ -150,6 +161,44 @@ int ctx_moddir(struct vctx *ctx, const char **dir)
 		return -ENOENT;
 	*dir = ctx->moddir;
 	return 0;
+}
+
+const char *ctx_index_name(enum ctx_index which)
+{
+	static const char *const names[IDX_COUNT] = {
+		[IDX_ALIAS] = "modules.alias.bin",
+		[IDX_BUILTIN_ALIAS] = "modules.builtin.alias.bin",
+		[IDX_BUILTIN] = "modules.builtin.bin",
+		[IDX_DEP] = "modules.dep.bin",
+	};
+
+	return (unsigned)which < IDX_COUNT ? names[which] : "?";
+}
+
+int ctx_index(struct vctx *ctx, enum ctx_index which, struct kindex **idx)
+{
+	char path[PATH_MAX];
+	const char *dir;
+	int err;
+
+	if ((unsigned)which >= IDX_COUNT)
+		return -EINVAL;
+	if (!ctx->index_tried[which]) {
+		/* no module directory yet is not remembered: it may be given later */
+		err = ctx_moddir(ctx, &dir);
+		if (err)
+			return err;
+		if (xsnprintf(path, sizeof(path), "%s/%s", dir, ctx_index_name(which)))
+			err = -ENAMETOOLONG;
+		else
+			err = kindex_open(path, &ctx->index[which]);
+		if (err == -EINVAL)
+			warn("%s is not a kmod index; run depmod", path);
+		ctx->index_err[which] = err;
+		ctx->index_tried[which] = true;
+	}
+	*idx = ctx->index[which];
+	return ctx->index_err[which];
 }
 
 /*

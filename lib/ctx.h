@@ -5,8 +5,18 @@
 #include <limits.h>
 #include <stdbool.h>
 
+struct kindex;
 struct kmod_ctx;
 struct pci_access;
+
+/* The kmod indexes of the module directory vfioctl reads (ctx_index). */
+enum ctx_index {
+	IDX_ALIAS,		/* modules.alias.bin */
+	IDX_BUILTIN_ALIAS,	/* modules.builtin.alias.bin */
+	IDX_BUILTIN,		/* modules.builtin.bin */
+	IDX_DEP,		/* modules.dep.bin */
+	IDX_COUNT,
+};
 
 /* Exit statuses; documented in --help and the man page. */
 enum {
@@ -28,6 +38,16 @@ struct vctx {
 	bool krel_given;
 	char moddir[PATH_MAX];
 	struct kmod_ctx *kmod;
+	struct kindex *index[IDX_COUNT];	/* opened once, on first use */
+	int index_err[IDX_COUNT];		/* its open's result, once tried */
+	bool index_tried[IDX_COUNT];
+	struct {			/* driver_is_vfio()'s answers, per driver */
+		char driver[64];
+		int vfio;
+	} vfio_drivers[32];
+	size_t nvfio_drivers;
+	void *class_cache;		/* inuse.c's view of ROOT/sys/class */
+	void (*class_cache_free)(void *cache);
 	struct pci_access *pacc;
 	bool pacc_failed;
 	bool dry_run;
@@ -56,6 +76,18 @@ int ctx_path(const struct vctx *ctx, char *buf, size_t size, const char *fmt, ..
  * -ENOENT when there is none, -ENOTUNIQ when --root holds several.
  */
 int ctx_moddir(struct vctx *ctx, const char **dir);
+
+/*
+ * A kmod index of the module directory, opened (and mapped) on first use
+ * and kept until ctx_release(): depmod does not run while vfioctl does,
+ * and a command that reads thousands of devices looks each one up in the
+ * same index. The result of the first open is kept too: -ENOENT when the
+ * file is missing, -EINVAL when it is not an index (warned about once).
+ */
+int ctx_index(struct vctx *ctx, enum ctx_index which, struct kindex **idx);
+
+/* The file name of an index ("modules.alias.bin"). */
+const char *ctx_index_name(enum ctx_index which);
 
 /* libkmod context for the module directory and ROOT's modprobe.d, lazily. */
 int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod);

@@ -160,31 +160,137 @@ void free_list(struct dirent **list, int n)
 	free(list);
 }
 
-/*
- * Call fn for every entry of ROOT/sys/class/CLASS whose device lies below d,
- * at any depth (one realpath per entry, whatever the depth), with its name
- * and resolved path. A non-zero return from fn stops the walk.
- */
-int each_below(struct vctx *ctx, const char *class, const struct pcidev *d,
-	       int (*fn)(void *arg, const char *name, const char *real), void *arg)
+/* The entries of one ROOT/sys/class/CLASS and where each one's device is. */
+struct class_list {
+	char name[16];
+	unsigned long gen;		/* sysfs_generation() when read */
+	size_t n;
+	char (*entry)[USE_NAME_MAX];
+	char **real;			/* NULL: not resolved */
+};
+
+struct class_cache {
+	struct class_list cls[8];
+	size_t n;
+};
+
+static void class_list_free(struct class_list *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->real[i]);
+	free(c->real);
+	free(c->entry);
+	c->real = NULL;
+	c->entry = NULL;
+	c->n = 0;
+}
+
+static void class_cache_free(void *p)
+{
+	struct class_cache *cc = p;
+	size_t i;
+
+	for (i = 0; i < cc->n; i++)
+		class_list_free(&cc->cls[i]);
+	free(cc);
+}
+
+static int class_list_read(struct vctx *ctx, struct class_list *c)
 {
 	char dir[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
 	struct dirent **list;
 	int i, n, err;
+	size_t k = 0;
 
-	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/%s", class);
+	c->gen = sysfs_generation();
+	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/%s", c->name);
 	if (!err)
 		err = list_dir(dir, &list, &n);
 	if (err)
 		return err;
+	c->entry = calloc((size_t)n + 1, sizeof(*c->entry));
+	c->real = calloc((size_t)n + 1, sizeof(*c->real));
+	if (!c->entry || !c->real)
+		err = -ENOMEM;
 	for (i = 0; i < n && !err; i++) {
 		if (xsnprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) ||
-		    strlen(list[i]->d_name) >= USE_NAME_MAX ||
-		    !realpath(path, real) || !under(real, d->realpath))
+		    xstrcpy(c->entry[k], sizeof(c->entry[k]), list[i]->d_name) ||
+		    real_path(path, real, sizeof(real)))
 			continue;
-		err = fn(arg, list[i]->d_name, real);
+		c->real[k] = strdup(real);
+		if (!c->real[k])
+			err = -ENOMEM;
+		else
+			k++;
 	}
+	c->n = k;
 	free_list(list, n);
+	return err;
+}
+
+/*
+ * ROOT/sys/class/CLASS, read once per process while vfioctl changes
+ * nothing: list-devices asks for every device, and each entry's realpath
+ * costs a readlink per component. After a write (sysfs_generation) it is
+ * read again, since a probe makes new interfaces and disks.
+ */
+static int class_list(struct vctx *ctx, const char *class, const struct class_list **out)
+{
+	struct class_cache *cc = ctx->class_cache;
+	struct class_list *c = NULL;
+	size_t i;
+	int err;
+
+	if (!cc) {
+		cc = calloc(1, sizeof(*cc));
+		if (!cc)
+			return -ENOMEM;
+		ctx->class_cache = cc;
+		ctx->class_cache_free = class_cache_free;
+	}
+	for (i = 0; i < cc->n; i++)
+		if (!strcmp(cc->cls[i].name, class))
+			c = &cc->cls[i];
+	if (c && c->gen == sysfs_generation()) {
+		*out = c;
+		return 0;
+	}
+	if (!c) {
+		if (cc->n == ARRAY_SIZE(cc->cls) || strlen(class) >= sizeof(c->name))
+			return -ENOSPC;
+		c = &cc->cls[cc->n++];
+		memcpy(c->name, class, strlen(class) + 1);
+	}
+	class_list_free(c);
+	err = class_list_read(ctx, c);
+	if (err) {
+		class_list_free(c);
+		c->gen = sysfs_generation() - 1;	/* not known: read again next time */
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * Call fn for every entry of ROOT/sys/class/CLASS whose device lies below d,
+ * at any depth (one realpath per entry, whatever the depth, once per
+ * process), with its name and resolved path. A non-zero return from fn
+ * stops the walk.
+ */
+int each_below(struct vctx *ctx, const char *class, const struct pcidev *d,
+	       int (*fn)(void *arg, const char *name, const char *real), void *arg)
+{
+	const struct class_list *c;
+	size_t i;
+	int err;
+
+	err = class_list(ctx, class, &c);
+	for (i = 0; !err && i < c->n; i++)
+		if (under(c->real[i], d->realpath))
+			err = fn(arg, c->entry[i], c->real[i]);
 	return err;
 }
 

@@ -11,6 +11,7 @@
 #include "alias.h"
 #include "bus.h"
 #include "ctx.h"
+#include "kindex.h"
 #include "log.h"
 #include "module.h"
 #include "util.h"
@@ -94,14 +95,57 @@ static int lookup_module(struct vctx *ctx, const char *module, struct kmod_modul
 	return *mod ? 0 : -ENOENT;
 }
 
+/* The names of the modules a modules.dep line ("PATH: DEP-PATH...") lists. */
+static int dep_names(const char *line, char *buf, size_t size)
+{
+	const char *p = strchr(line, ':');
+	size_t len = 0, i, n;
+
+	buf[0] = '\0';
+	if (!p)
+		return -EINVAL;
+	for (p++; *(p += strspn(p, " \t")); p += n) {
+		const char *base = p;
+
+		n = strcspn(p, " \t");
+		for (i = 0; i < n; i++)
+			if (p[i] == '/')
+				base = p + i + 1;
+		/* as libkmod names a module from its path: up to the first '.', '-' as '_' */
+		i = strcspn(base, ". \t");
+		if (len + i + 2 > size)
+			return -ENAMETOOLONG;
+		if (len)
+			buf[len++] = ' ';
+		memcpy(buf + len, base, i);
+		buf[len + i] = '\0';
+		modname_normalize(buf + len);
+		len += i;
+	}
+	return 0;
+}
+
 int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
 {
 	struct kmod_list *deps, *l;
 	struct kmod_module *mod;
+	char line[PATH_MAX * 2];
+	struct kindex *idx;
 	size_t len = 0;
 	int err;
 
 	buf[0] = '\0';
+	/* the index vfioctl has open already, rather than libkmod opening it again */
+	err = ctx_index(ctx, IDX_DEP, &idx);
+	if (!err) {
+		err = kindex_lookup(idx, module, line, sizeof(line));
+		if (!err)
+			return dep_names(line, buf, size);
+		if (err != -ENOENT)
+			return err;
+		err = module_is_builtin(ctx, module);
+		return err < 0 ? err : err > 0 ? 0 : -ENOENT;
+	}
 	err = lookup_module(ctx, module, &mod);
 	if (err)
 		return err;
@@ -144,6 +188,8 @@ int mod_load_opts(struct vctx *ctx, const char *module, const char *options)
 	if (err)
 		return err;
 	info("loading module %s%s%s", module, options ? " " : "", options ? options : "");
+	/* its drivers probe devices: new interfaces, disks, consoles */
+	sysfs_changed();
 	err = kmod_module_probe_insert_module(mod, 0, options, NULL, NULL, NULL);
 	kmod_module_unref(mod);
 	if (err > 0)
@@ -244,15 +290,12 @@ static bool has_vfio_alias(struct vctx *ctx, const char *module)
 	return found;
 }
 
-int driver_is_vfio(struct vctx *ctx, const char *driver)
+static int module_is_vfio(struct vctx *ctx, const char *module)
 {
-	char module[NAME_MAX_LEN], path[PATH_MAX], deps[2048];
+	char path[PATH_MAX], deps[2048];
 	const char *p;
 	size_t len;
 
-	if (driver_module(ctx, driver, module, sizeof(module)))
-		/* a driver without a module kobject: all we have is its name */
-		return strstr(driver, "vfio") != NULL;
 	if (!strcmp(module, GENERIC_VFIO_MODULE))
 		return 1;
 	if (ctx_path(ctx, path, sizeof(path), "/sys/module/vfio_pci_core/holders/%s", module) == 0 &&
@@ -266,6 +309,30 @@ int driver_is_vfio(struct vctx *ctx, const char *driver)
 	}
 	/* modular variants depend on vfio_pci_core; built-in ones have no deps */
 	return module_is_builtin(ctx, module) > 0 && has_vfio_alias(ctx, module);
+}
+
+int driver_is_vfio(struct vctx *ctx, const char *driver)
+{
+	char module[NAME_MAX_LEN];
+	size_t i;
+	int vfio;
+
+	/*
+	 * A registered driver's module and what that depends on stay as they
+	 * are while vfioctl runs: asked once per driver, not once per device.
+	 */
+	for (i = 0; i < ctx->nvfio_drivers; i++)
+		if (!strcmp(ctx->vfio_drivers[i].driver, driver))
+			return ctx->vfio_drivers[i].vfio;
+	if (driver_module(ctx, driver, module, sizeof(module)))
+		/* a driver without a module kobject: all we have is its name */
+		return strstr(driver, "vfio") != NULL;
+	vfio = module_is_vfio(ctx, module);
+	if (ctx->nvfio_drivers < ARRAY_SIZE(ctx->vfio_drivers) &&
+	    xstrcpy(ctx->vfio_drivers[ctx->nvfio_drivers].driver,
+		    sizeof(ctx->vfio_drivers[0].driver), driver) == 0)
+		ctx->vfio_drivers[ctx->nvfio_drivers++].vfio = vfio;
+	return vfio;
 }
 
 int bus_driver_is_vfio(struct vctx *ctx, const char *bus, const char *driver)

@@ -10,6 +10,7 @@
 
 #include "bus.h"
 #include "ctx.h"
+#include "device.h"
 #include "pcidev.h"
 #include "util.h"
 
@@ -82,73 +83,71 @@ int pci_addr_cmp(const char *a, const char *b)
 	return 0;
 }
 
-static int read_hex_attr(const char *dir, const char *name, unsigned *v)
+/* What a bind changes: the driver, driver_override, the iommufd node. */
+static int refresh_from(struct device *dev, struct pcidev *d)
 {
-	char path[PATH_MAX], buf[32], *end;
-	unsigned long x;
-	ssize_t n;
+	int err;
 
-	if (xsnprintf(path, sizeof(path), "%s/%s", dir, name))
-		return -ENAMETOOLONG;
-	n = read_attr(path, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	errno = 0;
-	x = strtoul(buf, &end, 16);
-	if (errno || end == buf || *end)
-		return -EINVAL;
-	*v = (unsigned)x;
-	return 0;
-}
-
-/* The first vfioX under vfio-dev/ (6.2+, a device on a VFIO driver). */
-static void read_cdev(struct pcidev *d)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
-
-	d->cdev[0] = '\0';
-	if (xsnprintf(path, sizeof(path), "%s/vfio-dev", d->path))
-		return;
-	dir = opendir(path);
-	if (!dir)
-		return;
-	while ((de = readdir(dir)))
-		if (!strncmp(de->d_name, "vfio", 4) && de->d_name[4] &&
-		    xstrcpy(d->cdev, sizeof(d->cdev), de->d_name) == 0)
-			break;
-	closedir(dir);
+	device_cdev(dev, d->cdev, sizeof(d->cdev));
+	err = device_driver(dev, d->driver, sizeof(d->driver));
+	if (!err)
+		err = device_override(dev, d->override, sizeof(d->override));
+	return err;
 }
 
 int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 {
-	char path[PATH_MAX];
-	ssize_t n;
+	struct device dev;
 	int err;
 
-	(void)ctx;
-	read_cdev(d);
-	if (xsnprintf(path, sizeof(path), "%s/driver", d->path))
-		return -ENAMETOOLONG;
-	err = read_link_base(path, d->driver, sizeof(d->driver));
-	if (err == -ENOENT)
-		d->driver[0] = '\0';
-	else if (err)
+	err = device_open(ctx, d->bus ? d->bus : bus_by_name("pci"), d->name[0] ? d->name : d->addr,
+			  &dev);
+	if (err)
 		return err;
+	err = refresh_from(&dev, d);
+	device_close(&dev);
+	return err;
+}
 
-	if (xsnprintf(path, sizeof(path), "%s/driver_override", d->path))
-		return -ENAMETOOLONG;
-	n = read_attr(path, d->override, sizeof(d->override));
-	/* kernels before 3.16 have none: unset */
-	if (n == -ENOENT)
-		d->override[0] = '\0';
-	else if (n < 0)
-		return (int)n;
-	/* unset reads "(null)"; an empty value means the same */
-	if (!strcmp(d->override, "(null)"))
-		d->override[0] = '\0';
-	return 0;
+int pcidev_read(struct vctx *ctx, struct device *dev, struct pcidev *d)
+{
+	const char *s;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->bus = dev->bus;
+	/* a PCI device's id is its address; any other's is BUS/NAME */
+	if (dev->bus->id == BUS_PCI)
+		err = xstrcpy(d->addr, sizeof(d->addr), dev->name);
+	else
+		err = xsnprintf(d->addr, sizeof(d->addr), "%s/%s", dev->bus->name, dev->name) ?
+			-ENAMETOOLONG : 0;
+	if (err || (err = xstrcpy(d->name, sizeof(d->name), dev->name)) ||
+	    (err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/%s/devices/%s",
+			    dev->bus->name, dev->name)))
+		return err;
+	if ((err = device_realpath(dev, &s)) ||
+	    (err = xstrcpy(d->realpath, sizeof(d->realpath), s)))
+		return err;
+	if (dev->bus->id == BUS_PCI) {
+		if ((err = device_attr_hex(dev, "vendor", &d->vendor)) ||
+		    (err = device_attr_hex(dev, "device", &d->device)) ||
+		    (err = device_attr_hex(dev, "class", &d->class)))
+			return err;
+		/* absent on some virtual functions of old kernels: not fatal */
+		device_attr_hex(dev, "subsystem_vendor", &d->subvendor);
+		device_attr_hex(dev, "subsystem_device", &d->subdevice);
+		d->is_bridge = (d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609;
+	} else if (dev->bus->id == BUS_CDX) {
+		device_attr_hex(dev, "vendor", &d->vendor);
+		device_attr_hex(dev, "device", &d->device);
+	}
+	err = device_modalias(dev, &s);
+	if (err)
+		return err;
+	memcpy(d->modalias, s, strlen(s) + 1);
+	d->group = device_group(dev);
+	return refresh_from(dev, d);
 }
 
 int dev_id_parse(const char *s, char id[DEV_ID_MAX])
@@ -193,63 +192,22 @@ int dev_key(const char *id, char *key, size_t size)
 
 int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d)
 {
-	char path[PATH_MAX], grp[32];
 	const struct bus_kind *bus;
-	struct stat st;
-	ssize_t n;
+	struct device dev;
+	char name[DEVICE_NAME_MAX];
 	int err;
 
 	memset(d, 0, sizeof(*d));
 	d->group = -1;
-	err = bus_split(addr, NULL, &bus, d->name, sizeof(d->name));
+	err = bus_split(addr, NULL, &bus, name, sizeof(name));
 	if (err)
 		return err == -EEXIST ? -EINVAL : err;
-	d->bus = bus;
-	err = xstrcpy(d->addr, sizeof(d->addr), addr);
-	if (!err)
-		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/%s/devices/%s", bus->name,
-			       d->name);
+	err = device_open(ctx, bus, name, &dev);
 	if (err)
 		return err;
-	if (lstat(d->path, &st) < 0)
-		return errno == ENOENT ? -ENODEV : -errno;
-	/* inside the root, whatever the links say */
-	err = real_path(d->path, d->realpath, sizeof(d->realpath));
-	if (err)
-		return err;
-
-	if (bus->id == BUS_PCI) {
-		if ((err = read_hex_attr(d->path, "vendor", &d->vendor)) ||
-		    (err = read_hex_attr(d->path, "device", &d->device)) ||
-		    (err = read_hex_attr(d->path, "class", &d->class)))
-			return err;
-		/* absent on some virtual functions of old kernels: not fatal */
-		read_hex_attr(d->path, "subsystem_vendor", &d->subvendor);
-		read_hex_attr(d->path, "subsystem_device", &d->subdevice);
-		d->is_bridge = (d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609;
-	} else if (bus->id == BUS_CDX) {
-		read_hex_attr(d->path, "vendor", &d->vendor);
-		read_hex_attr(d->path, "device", &d->device);
-	}
-
-	if (xsnprintf(path, sizeof(path), "%s/modalias", d->path))
-		return -ENAMETOOLONG;
-	n = read_attr(path, d->modalias, sizeof(d->modalias));
-	if (n == -ENOENT)
-		d->modalias[0] = '\0';
-	else if (n < 0)
-		return (int)n;
-
-	if (xsnprintf(path, sizeof(path), "%s/iommu_group", d->path))
-		return -ENAMETOOLONG;
-	if (read_link_base(path, grp, sizeof(grp)) == 0) {
-		char *end;
-		long g = strtol(grp, &end, 10);
-
-		if (!*end && end != grp && g >= 0)
-			d->group = (int)g;
-	}
-	return pcidev_refresh(ctx, d);
+	err = pcidev_read(ctx, &dev, d);
+	device_close(&dev);
+	return err;
 }
 
 struct addr_vec {

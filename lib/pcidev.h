@@ -52,10 +52,15 @@ struct pcidev {
 };
 
 /*
- * Load the device with id addr (already parsed: a PCI address or BUS/NAME).
- * -ENODEV when sysfs has no such device under the root.
+ * Load the device with id addr (already parsed: a PCI address or BUS/NAME),
+ * through the device reader (device.h). -ENODEV when sysfs has no such
+ * device under the root.
  */
 int pcidev_load(struct vctx *ctx, const char *addr, struct pcidev *d);
+
+/* The same from a device the caller opened (device_open). */
+struct device;
+int pcidev_read(struct vctx *ctx, struct device *dev, struct pcidev *d);
 
 /* Re-read only the driver link and driver_override. */
 int pcidev_refresh(struct vctx *ctx, struct pcidev *d);

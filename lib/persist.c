@@ -522,7 +522,6 @@ int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size
 	struct kindex *idx = NULL;
 	struct records rs;
 	char file[PATH_MAX];
-	const char *moddir;
 	size_t i, n = 0, len;
 	char *buf = NULL;
 	int err;
@@ -533,9 +532,8 @@ int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size
 	err = records_load(ctx, &rs);
 	if (err)
 		return err;
-	if (ctx_moddir(ctx, &moddir) == 0 &&
-	    xsnprintf(file, sizeof(file), "%s/modules.alias.bin", moddir) == 0)
-		kindex_open(file, &idx);
+	if (ctx_index(ctx, IDX_ALIAS, &idx))
+		idx = NULL;
 	if (pcidev_list(ctx, &addrs, &n))
 		n = 0;
 	for (i = 0; i < n && !err; i++) {
@@ -550,7 +548,6 @@ int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size
 		if (!err && idx && d.modalias[0])
 			err = kindex_match(idx, d.modalias, add_alias_match, &nv);
 	}
-	kindex_close(idx);
 	free(addrs);
 	records_free(&rs);
 	if (err < 0)

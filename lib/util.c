@@ -154,7 +154,7 @@ int open_regular(const char *path)
 
 int open_regular_at(int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 
 	return keep_regular(fd < 0 ? -errno : fd);
 }
@@ -239,11 +239,25 @@ ssize_t read_attr_at(int dirfd, const char *name, char *buf, size_t size)
 	return read_text_fd(open_regular_at(dirfd, name), buf, size);
 }
 
+static unsigned long sysfs_gen;
+
+unsigned long sysfs_generation(void)
+{
+	return sysfs_gen;
+}
+
+void sysfs_changed(void)
+{
+	sysfs_gen++;
+}
+
 int write_attr(const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t n;
 	int fd, err = 0;
+
+	sysfs_changed();
 
 	/* O_NONBLOCK: a FIFO without a reader fails instead of blocking */
 	fd = keep_regular(open_confined(path, O_WRONLY | O_TRUNC | O_NONBLOCK, 0));
@@ -349,11 +363,26 @@ int chown_node(const char *path, uid_t uid, gid_t gid, mode_t mode)
 	return err;
 }
 
-int real_path(const char *path, char *out, size_t size)
+int fd_real_path(int fd, char *out, size_t size)
 {
 	char fdpath[64], buf[PATH_MAX];
 	ssize_t n;
-	int fd;
+
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	n = readlink(fdpath, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (root_fd >= 0 &&
+	    (strncmp(buf, root_dir, root_len) || (buf[root_len] && buf[root_len] != '/')))
+		return -EXDEV;
+	return xstrcpy(out, size, buf);
+}
+
+int real_path(const char *path, char *out, size_t size)
+{
+	char buf[PATH_MAX];
+	int fd, err;
 
 	if (root_fd < 0) {
 		if (!realpath(path, buf))
@@ -363,24 +392,18 @@ int real_path(const char *path, char *out, size_t size)
 	fd = open_confined(path, O_PATH, 0);
 	if (fd < 0)
 		return fd;
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	n = readlink(fdpath, buf, sizeof(buf) - 1);
+	err = fd_real_path(fd, out, size);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (strncmp(buf, root_dir, root_len) || (buf[root_len] && buf[root_len] != '/'))
-		return -EXDEV;
-	return xstrcpy(out, size, buf);
+	return err;
 }
 
-int read_link_base(const char *path, char *buf, size_t size)
+int read_link_base_at(int dirfd, const char *name, char *buf, size_t size)
 {
 	char target[PATH_MAX];
 	const char *base;
 	ssize_t n;
 
-	n = readlink(path, target, sizeof(target) - 1);
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
@@ -389,6 +412,11 @@ int read_link_base(const char *path, char *buf, size_t size)
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
 	return xstrcpy(buf, size, base);
+}
+
+int read_link_base(const char *path, char *buf, size_t size)
+{
+	return read_link_base_at(AT_FDCWD, path, buf, size);
 }
 
 /* A name for a temporary file: ".BASE.XXXXXX", random. */

@@ -40,8 +40,9 @@ int path_confine(const char *root);
  * Open a file for reading that must be a regular file (sysfs attributes,
  * procfs files and vfioctl's own files all are): O_NONBLOCK, so that a
  * FIFO in its place cannot block, then fstat. The fd, or -errno (-EFTYPE
- * for anything else). The _at form opens name under dirfd, which the
- * caller opened (open_dir() confines it).
+ * for anything else). The _at form opens name, one entry of dirfd, which
+ * the caller opened (open_dir() confines it); a symlink there is refused
+ * (-ELOOP), never followed out of the root.
  */
 int open_regular(const char *path);
 int open_regular_at(int dirfd, const char *name);
@@ -60,6 +61,14 @@ ssize_t read_attr(const char *path, char *buf, size_t size);
 ssize_t read_attr_at(int dirfd, const char *name, char *buf, size_t size);
 /* The same from an open fd (which stays open), from its offset. */
 ssize_t read_attr_fd(int fd, char *buf, size_t size);
+
+/*
+ * A count of what vfioctl did that may change sysfs (an attribute
+ * written, a module loaded): what was read of sysfs before a change
+ * (a cached view) is read again after it.
+ */
+unsigned long sysfs_generation(void);
+void sysfs_changed(void);
 
 /*
  * Write val to an existing regular file (an attribute) in one write(2),
@@ -94,9 +103,13 @@ int chown_node(const char *path, uid_t uid, gid_t gid, mode_t mode);
 
 /* realpath(3), confined: the result starts with the root. 0 or -errno. */
 int real_path(const char *path, char *out, size_t size);
+/* The same for what fd (from a confined open) names: -EXDEV outside the root. */
+int fd_real_path(int fd, char *out, size_t size);
 
 /* Last component of the target of the symlink at path; -ENOENT if none. */
 int read_link_base(const char *path, char *buf, size_t size);
+/* The same for the link name in the directory dirfd. */
+int read_link_base_at(int dirfd, const char *name, char *buf, size_t size);
 
 /*
  * Replace path with data atomically: write a temporary file beside it,

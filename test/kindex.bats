@@ -178,3 +178,32 @@ corrupt() {
 	assert_failure 1
 	assert_output --partial "modules.alias.bin is corrupt"
 }
+
+# index_opens ARGS...: run vfioctl --root "$ROOT" ARGS under strace; print
+# "PID INDEX" for every successful open of a module index (vfioctl's own
+# reader and libkmod's alike)
+index_opens() {
+	strace -f -qq -e trace=open,openat,openat2 -e signal=none \
+		-o "$BATS_TEST_TMPDIR/trace" "$VFIOCTL" --root "$ROOT" "$@" >/dev/null 2>&1 || true
+	sed -n 's|^\([0-9]*\) .*/\(modules\.[a-z.]*bin\)".* = [0-9][0-9]*$|\1 \2|p' \
+		"$BATS_TEST_TMPDIR/trace"
+}
+
+@test "each module index is opened once per process, however many devices a command reads" {
+	local args
+	# several devices, each looked up: per-device opens would show
+	[ "$(find "$ROOT/sys/bus/pci/devices" -mindepth 1 -maxdepth 1 | wc -l)" -ge 10 ]
+	run index_opens list-candidates
+	assert_line --regexp '^[0-9]+ modules\.alias\.bin$'
+	assert_line --regexp '^[0-9]+ modules\.builtin\.alias\.bin$'
+	for args in "list-candidates" "--json list-candidates" "list-devices" "list-devices --vfio" \
+		"show 0000:00:03.0" "bind --dry-run 0000:00:03.0 0000:00:01.0 0000:00:04.0 0000:00:10.0" \
+		"--json bind --dry-run 0000:00:03.0 0000:00:01.0 0000:00:04.0 0000:00:10.0"; do
+		# shellcheck disable=SC2086
+		run index_opens $args
+		assert_success
+		echo "vfioctl $args:"
+		run sh -c 'sort | uniq -c | awk "\$1 > 1"' <<< "$output"
+		assert_output ""
+	done
+}

@@ -12,6 +12,7 @@
 #include "inuse.h"
 #include "kfacts.h"
 #include "ctx.h"
+#include "device.h"
 #include "module.h"
 #include "names.h"
 #include "print.h"
@@ -290,13 +291,20 @@ int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 	}
 	out_open_array(NULL);
 	for (i = 0; i < n; i++) {
-		char key[ALIAS_MAX];
-		struct pcidev d;
+		const char *modalias = "";
+		const struct bus_kind *bus;
+		char key[ALIAS_MAX], name[DEVICE_NAME_MAX];
+		struct device d = { .fd = -1 };
 		struct cands c;
 
-		err = pcidev_load(ctx, addrs[i], &d);
+		/* the choice needs modalias and nothing else of the device */
+		err = bus_split(addrs[i], NULL, &bus, name, sizeof(name));
+		if (!err)
+			err = device_open(ctx, bus, name, &d);
 		if (err == -ENODEV && !a->nnames)
 			continue;
+		if (!err)
+			err = device_modalias(&d, &modalias);
 		out_open_object(NULL);
 		out_str(OUT_ANY, "device", "%s", addrs[i]);
 		if (err) {
@@ -304,14 +312,15 @@ int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 			ctx_fail(ctx, EXIT_FAILED);
 			goto next;
 		}
-		out_str(OUT_JSON, "modalias", NULL, d.modalias[0] ? d.modalias : NULL);
-		if (!d.bus->alias_prefix) {
-			print_universal(d.bus, "  ");
+		out_str(OUT_JSON, "modalias", NULL, modalias[0] ? modalias : NULL);
+		if (!bus->alias_prefix) {
+			print_universal(bus, "  ");
 			goto next;
 		}
-		if (vfio_alias_of(d.modalias, key, sizeof(key))) {
+		if (vfio_alias_of(modalias, key, sizeof(key))) {
 			out_text("\n");
-			out_error(d.addr, 0, "no modalias in %s", d.path);
+			out_error(addrs[i], 0, "no modalias in %s/sys/bus/%s/devices/%s", ctx->root,
+				  bus->name, name);
 			ctx_fail(ctx, EXIT_FAILED);
 			goto next;
 		}
@@ -320,13 +329,14 @@ int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 		if (err) {
 			char why[PATH_MAX + 64];
 
-			out_error(d.addr, 0, "%s", cands_error(ctx, &c, err, why, sizeof(why)));
+			out_error(addrs[i], 0, "%s", cands_error(ctx, &c, err, why, sizeof(why)));
 			ctx_fail(ctx, EXIT_FAILED);
 			goto next;
 		}
 		print_cands(&c, "  ");
 		cands_free(&c);
 next:
+		device_close(&d);
 		out_close_object();
 	}
 	out_close_array();
