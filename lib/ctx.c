@@ -192,8 +192,7 @@ int ctx_index(struct vctx *ctx, enum ctx_index which, struct kindex **idx)
 			err = -ENAMETOOLONG;
 		else
 			err = kindex_open(path, &ctx->index[which]);
-		if (err == -EINVAL)
-			warn("%s is not a kmod index; run depmod", path);
+		/* not said here: the command says it once, in its words (cands_error()) */
 		ctx->index_err[which] = err;
 		ctx->index_tried[which] = true;
 	}
