@@ -127,6 +127,18 @@ show_json() {
 	refute_output --partial evil
 }
 
+@test "show: a bus device link that leads out of the root is not followed" {
+	d=$(fixture_bus_device_dir "$ROOT" platform e0700000.xgmac)
+	# the device's directory copied outside the root, with a telltale modalias
+	cp -r "$d" "$BATS_TEST_TMPDIR/outside-dev"
+	echo 'of:Nevil-outsideT(null)' > "$BATS_TEST_TMPDIR/outside-dev/modalias"
+	rm "$ROOT/sys/bus/platform/devices/e0700000.xgmac"
+	ln -s "$BATS_TEST_TMPDIR/outside-dev" "$ROOT/sys/bus/platform/devices/e0700000.xgmac"
+	run show_json platform/e0700000.xgmac
+	refute_output --partial evil-outside
+	refute_output --partial "$BATS_TEST_TMPDIR/outside-dev"
+}
+
 # --- bind and unbind (a fake root has no kernel: nothing binds, each bind
 # --- ends in the rollback; what binding does is in test/vm/arm64/bind.bats)
 

@@ -183,6 +183,16 @@ vmd_nvme=10000:01:00.0
 	EOF
 }
 
+@test "mount: a FIFO in place of mountinfo is refused, not waited on" {
+	fixture_add_blockdev "$ROOT" $nvme nvme0n1 1
+	mkdir -p "$ROOT/proc/self"
+	rm -f "$ROOT/proc/self/mountinfo"
+	mkfifo "$ROOT/proc/self/mountinfo"
+	run timeout 20 "$INUSE_PROBE" --root "$ROOT" $nvme
+	[ "$status" -ne 124 ] || fail "blocked on the FIFO"
+	assert_failure
+}
+
 @test "mount: /proc/mounts by /dev/NAME when there is no mountinfo" {
 	fixture_add_blockdev "$ROOT" $nvme nvme0n1 1
 	fixture_mount "$ROOT" nvme0n1p1 /data

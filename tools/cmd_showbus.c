@@ -66,11 +66,13 @@ static int busdev_load(struct vctx *ctx, const struct bus_kind *bus, const char 
 		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/%s/devices/%s", bus->name, name);
 	if (err)
 		return err;
-	if (!realpath(d->path, d->real))
-		return -errno;
-	d->fd = open(d->real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* both confined: a device link that leads out of the root is not followed */
+	err = real_path(d->path, d->real, sizeof(d->real));
+	if (err)
+		return err;
+	d->fd = open_dir(d->path);
 	if (d->fd < 0)
-		return -errno;
+		return d->fd;
 	if (xsnprintf(path, sizeof(path), "%s/driver", d->path) == 0)
 		read_link_base(path, d->driver, sizeof(d->driver));
 	if (xsnprintf(path, sizeof(path), "%s/iommu_group", d->path) == 0)
