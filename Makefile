@@ -242,7 +242,7 @@ kernels:
 # virtio_vfio_pci) for each kernel the VM boots, in build/kernel/RELEASE/.
 KSERIES := 6.1 6.12 7.2
 kernel: $(KSERIES:%=kernel-%)
-kernel-%: FORCE
+$(KSERIES:%=kernel-%): kernel-%: FORCE
 	+test/lib/kernels modules $*
 
 check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64 deb
