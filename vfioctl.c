@@ -105,9 +105,10 @@ static const struct command commands[] = {
 	{ "apply", cmd_apply, "bind devices as /etc/vfioctl.d records say", "apply [DEVICE...]",
 	  "Bind every device (or each DEVICE) that a record in /etc/vfioctl.d names to the "
 	  "driver recorded (auto: the best one now). Idempotent; run by udev, systemd and the "
-	  "initramfs. Exit status: 0 nothing to do, 3 something was bound, 1 a device or "
-	  "record failed (the others are still applied).",
-	  OPT_DRY_RUN | OPT_FORCE | OPT_SRIOV_ONLY },
+	  "initramfs. A platform, AMBA, fsl-mc or CDX device is applied when a record names it "
+	  "as BUS/NAME (udev passes BUS/NAME as it appears). Exit status: 0 nothing to do, 3 "
+	  "something was bound, 1 a device or record failed (the others are still applied).",
+	  OPT_DRY_RUN | OPT_FORCE | OPT_SRIOV_ONLY | OPT_BUS },
 	{ "list-overrides", cmd_list_overrides, "devices with driver_override set",
 	  "list-overrides",
 	  "List the devices whose driver_override is set in sysfs now, their driver, and the "
@@ -192,7 +193,7 @@ static const struct {
 
 #define EXIT_DOC \
 	"\vDEVICE is a PCI address DDDD:BB:DD.F (domain of 4 or more hex digits), BB:DD.F for " \
-	"domain 0000, or pci/DDDD:BB:DD.F; bind, unbind, show and list-candidates also take platform/NAME, amba/NAME, " \
+	"domain 0000, or pci/DDDD:BB:DD.F; bind, unbind, apply, show and list-candidates also take platform/NAME, amba/NAME, " \
 	"fsl-mc/NAME and cdx/NAME (NAME as in /sys/bus/BUS/devices), or NAME with --bus BUS. " \
 	"Options may stand before or after device names.\n\n" \
 	"Exit status: 0 success, 1 an operation failed, 2 usage error or bad input; apply: " \

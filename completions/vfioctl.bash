@@ -24,7 +24,7 @@ _vfioctl_options()	# [COMMAND]: the global options, and COMMAND's
 	unbind) printf '%s\n' -n --dry-run --persist --force --bus ;;
 	list-devices) printf '%s\n' --vfio --bus ;;
 	list-candidates) printf '%s\n' --bus ;;
-	apply) printf '%s\n' -n --dry-run --force --sriov-only ;;
+	apply) printf '%s\n' -n --dry-run --force --sriov-only --bus ;;
 	import-driverctl) printf '%s\n' -n --dry-run ;;
 	sriov) printf '%s\n' -d --driver -n --dry-run --persist --noiommu --owner --numvfs --force ;;
 	esac

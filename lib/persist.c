@@ -62,16 +62,33 @@ const char *record_what(const struct record *r, char *buf, size_t size)
 
 int record_path(struct vctx *ctx, const struct record *r, char *path, size_t size)
 {
-	char what[64];
+	char what[DEV_ID_MAX], key[DEV_ID_MAX];
+	int err;
 
+	record_what(r, what, sizeof(what));
+	if (r->kind == MATCH_DEVICE && strchr(r->addr, '/')) {
+		/* BUS/NAME as BUS-NAME: a name of the bus's valid characters, no '/' */
+		err = dev_key(what, key, sizeof(key));
+		if (err)
+			return err;
+		return ctx_path(ctx, path, size, "/etc/vfioctl.d/%s.conf", key);
+	}
 	return ctx_path(ctx, path, size, "/etc/vfioctl.d/%s-%s.conf",
-			r->kind == MATCH_DEVICE ? "pci" : "ids", record_what(r, what, sizeof(what)));
+			r->kind == MATCH_DEVICE ? "pci" : "ids", what);
+}
+
+bool record_other_bus(const struct record *r)
+{
+	return r->kind == MATCH_DEVICE && strchr(r->addr, '/');
 }
 
 bool record_matches(const struct record *r, const struct pcidev *d)
 {
 	if (r->kind == MATCH_DEVICE)
 		return !strcmp(r->addr, d->addr);
+	/* vendor:device IDs are PCI's (a CDX device has IDs of its own kind) */
+	if (!dev_is_pci(d))
+		return false;
 	if (r->vendor != d->vendor || r->device != d->device)
 		return false;
 	return !r->has_sub || (r->subvendor == d->subvendor && r->subdevice == d->subdevice);
@@ -178,8 +195,10 @@ int record_parse(struct records *rs, const char *path, FILE *f, struct record *r
 			have_match = true;
 			if (key[0] == 'd') {
 				r->kind = MATCH_DEVICE;
-				if (pci_addr_parse(val, r->addr)) {
-					add_error(rs, path, ":%d: '%s' is not a PCI address", lineno, val);
+				if (dev_id_parse(val, r->addr)) {
+					add_error(rs, path, strchr(val, '/') ?
+						  ":%d: '%s' is not BUS/NAME of a bus vfioctl knows" :
+						  ":%d: '%s' is not a PCI address", lineno, val);
 					err = -EINVAL;
 					break;
 				}
@@ -228,6 +247,10 @@ int record_parse(struct records *rs, const char *path, FILE *f, struct record *r
 		return err;
 	if (!have_match) {
 		add_error(rs, path, ": no device or ids line");
+		return -EINVAL;
+	}
+	if (r->numvfs >= 0 && record_other_bus(r)) {
+		add_error(rs, path, ": numvfs is for PCI devices; %s is not one", r->addr);
 		return -EINVAL;
 	}
 	if (!have_driver)
@@ -389,11 +412,14 @@ static const char *numvfs_line(const struct record *r, char *buf, size_t size)
 
 int record_check(const struct record *r)
 {
-	char addr[PCI_ADDR_MAX], what[64];
+	char addr[DEV_ID_MAX], what[64];
 	struct record ids;
 
 	if (r->kind == MATCH_DEVICE) {
-		if (pci_addr_parse(r->addr, addr) || strcmp(addr, r->addr))
+		if (!memchr(r->addr, '\0', sizeof(r->addr)) || dev_id_parse(r->addr, addr) ||
+		    strcmp(addr, r->addr))
+			return -EINVAL;
+		if (r->numvfs >= 0 && record_other_bus(r))
 			return -EINVAL;
 	} else if (r->kind == MATCH_IDS) {
 		/* what is written is what record_what() prints: parse it back */
@@ -416,7 +442,7 @@ int record_check(const struct record *r)
 
 int record_format(const struct record *r, char *buf, size_t size)
 {
-	char what[64], vfs[32];
+	char what[DEV_ID_MAX], vfs[32];
 	int err;
 
 	/* never write what records_load would refuse */
@@ -515,6 +541,24 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* The native modules that could take the device id, when a record matches it. */
+static int natives_of(struct vctx *ctx, struct kindex *idx, const struct records *rs,
+		      const char *id, struct natives *nv)
+{
+	char mod[NAME_MAX_LEN];
+	struct pcidev d;
+	int err = 0;
+
+	if (pcidev_load(ctx, id, &d) || !records_match(rs, &d))
+		return 0;
+	if (d.driver[0] && driver_is_vfio(ctx, d.driver) != 1 &&
+	    driver_module(ctx, d.driver, mod, sizeof(mod)) == 0)
+		err = natives_add(nv, mod);
+	if (!err && idx && d.modalias[0])
+		err = kindex_match(idx, d.modalias, add_alias_match, nv);
+	return err;
+}
+
 int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size)
 {
 	char (*addrs)[PCI_ADDR_MAX] = NULL;
@@ -536,18 +580,12 @@ int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size
 		idx = NULL;
 	if (pcidev_list(ctx, &addrs, &n))
 		n = 0;
-	for (i = 0; i < n && !err; i++) {
-		char mod[NAME_MAX_LEN];
-		struct pcidev d;
-
-		if (pcidev_load(ctx, addrs[i], &d) || !records_match(&rs, &d))
-			continue;
-		if (d.driver[0] && driver_is_vfio(ctx, d.driver) != 1 &&
-		    driver_module(ctx, d.driver, mod, sizeof(mod)) == 0)
-			err = natives_add(&nv, mod);
-		if (!err && idx && d.modalias[0])
-			err = kindex_match(idx, d.modalias, add_alias_match, &nv);
-	}
+	for (i = 0; i < n && !err; i++)
+		err = natives_of(ctx, idx, &rs, addrs[i], &nv);
+	/* the other buses' devices are recorded by name only: those, if present */
+	for (i = 0; i < rs.n && !err; i++)
+		if (record_other_bus(&rs.v[i]))
+			err = natives_of(ctx, idx, &rs, rs.v[i].addr, &nv);
 	free(addrs);
 	records_free(&rs);
 	if (err < 0)

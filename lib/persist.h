@@ -14,9 +14,10 @@ struct vctx;
 /*
  * Records of bindings that must hold across reboots: one small file per
  * device (or per vendor:device match) under ROOT/etc/vfioctl.d/, named
- * pci-ADDRESS.conf or ids-VVVV:DDDD[:SSSS:TTTT].conf, of "key = value"
- * lines (see vfioctl.d(5)):
+ * pci-ADDRESS.conf, BUS-NAME.conf (another bus: platform-fff50000.ethernet.conf)
+ * or ids-VVVV:DDDD[:SSSS:TTTT].conf, of "key = value" lines (see vfioctl.d(5)):
  *	device = 0000:01:00.0		or	ids = 15b3:101e[:15b3:0001]
+ *	(or device = BUS/NAME: platform/fff50000.ethernet, amba/..., fsl-mc/..., cdx/...)
  *	driver = auto			or	driver = NAME (module or driver)
  *					or	driver = keep (leave its driver alone)
  *	owner = USER[:GROUP]		optional: who gets its VFIO nodes
@@ -31,7 +32,7 @@ enum match_kind { MATCH_DEVICE, MATCH_IDS };
 struct record {
 	char file[PATH_MAX];
 	enum match_kind kind;
-	char addr[PCI_ADDR_MAX];		/* MATCH_DEVICE */
+	char addr[DEV_ID_MAX];			/* MATCH_DEVICE: dev_id_parse's id */
 	unsigned vendor, device;		/* MATCH_IDS */
 	unsigned subvendor, subdevice;
 	bool has_sub;
@@ -75,8 +76,14 @@ bool record_matches(const struct record *r, const struct pcidev *d);
  */
 int ids_parse(const char *s, struct record *r);
 
-/* The file a record lives in: ROOT/etc/vfioctl.d/{pci-ADDR,ids-IDS}.conf */
+/*
+ * The file a record lives in: ROOT/etc/vfioctl.d/{pci-ADDR,BUS-NAME,ids-IDS}.conf
+ * (BUS-NAME: dev_key(), driverctl's spelling; NAME has no '/').
+ */
 int record_path(struct vctx *ctx, const struct record *r, char *path, size_t size);
+
+/* A device record of another bus than PCI (device = BUS/NAME). */
+bool record_other_bus(const struct record *r);
 
 /*
  * Parse one record file, opened as f and named path (in messages): 0, or
@@ -85,7 +92,8 @@ int record_path(struct vctx *ctx, const struct record *r, char *path, size_t siz
 int record_parse(struct records *rs, const char *path, FILE *f, struct record *r);
 
 /*
- * Is r what records_load would accept: its device or IDs, a driver name,
+ * Is r what records_load would accept: its device (a PCI address or
+ * BUS/NAME; numvfs for PCI only) or IDs, a driver name,
  * an owner_valid() owner, a VF count? 0 or -EINVAL.
  */
 int record_check(const struct record *r);
@@ -125,7 +133,7 @@ int modprobe_conf_update(struct vctx *ctx, bool dry_run, char *path, size_t size
 int driverctl_read(const char *path, const char *name, struct record *r, char *why,
 		   size_t size);
 
-/* "0000:01:00.0" or "15b3:101e[:...]" for messages. */
+/* "0000:01:00.0", "platform/NAME" or "15b3:101e[:...]" for messages. */
 const char *record_what(const struct record *r, char *buf, size_t size);
 
 #endif

@@ -328,3 +328,124 @@ show_json() {
 	assert_equal "$(jq -r '[.[] | "\(.device) \(.best)"] | join(",")' <<<"$output")" \
 		"cdx/cdx-00:00 vfxt_cdx_vfio,cdx/cdx-00:01 vfio_cdx"
 }
+
+# Records of the other buses: device = BUS/NAME in etc/vfioctl.d/BUS-NAME.conf
+
+# on_vfio_platform NAME: the device as a finished bind leaves it
+on_vfio_platform() {
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	fixture_bus_set_override "$ROOT" platform "$1" vfio-platform
+	fixture_bus_bind "$ROOT" platform "$1" vfio-platform
+}
+
+@test "bind --persist platform/NAME: device = BUS/NAME in platform-NAME.conf once it is on vfio-platform; list-persisted shows it" {
+	D=$ROOT/etc/vfioctl.d
+	on_vfio_platform e0300000.sata
+	run "$VFIOCTL" --root "$ROOT" bind --persist platform/e0300000.sata
+	assert_success
+	assert_output --partial "platform/e0300000.sata: recorded in $D/platform-e0300000.sata.conf (driver auto)"
+	assert_equal "$(grep -v '^#' "$D/platform-e0300000.sata.conf")" "$(printf 'device = platform/e0300000.sata\ndriver = auto')"
+	output=$("$VFIOCTL" --root "$ROOT" --json list-persisted)
+	assert_equal "$(jq -c '.[0] | [.device, .driver, .devices]' <<<"$output")" \
+		'["platform/e0300000.sata","auto",["platform/e0300000.sata"]]'
+	# --bus BUS NAME is the same record, found unchanged
+	output=$("$VFIOCTL" --root "$ROOT" --json bind --persist --bus platform e0300000.sata)
+	assert_equal "$(jq -r '.[0] | "\(.device) \(.status) \(.changed)"' <<<"$output")" "platform/e0300000.sata unchanged false"
+	# a record of a device that is not there lists no device
+	printf 'device = amba/9010000.pl031\n' > "$D/pl031.conf"
+	fixture_bus_set_override "$ROOT" platform e0300000.sata
+	run "$VFIOCTL" --root "$ROOT" list-persisted
+	assert_line --regexp "^amba/9010000.pl031 +auto +amba/9010000.pl031 +$D/pl031.conf$"
+}
+
+@test "bind --persist BUS/NAME: a failed bind records nothing; bad names and buses are refused before anything is written" {
+	D=$ROOT/etc/vfioctl.d
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	run "$VFIOCTL" --root "$ROOT" bind --persist platform/e0300000.sata
+	assert_failure 1
+	assert_output --partial "platform/e0300000.sata: not recorded: the bind failed"
+	[ ! -e "$D/platform-e0300000.sata.conf" ]
+	before=$(fixture_tree_hash "$ROOT")
+	run "$VFIOCTL" --root "$ROOT" bind --persist platform/nope
+	assert_failure 2
+	assert_output "vfioctl: platform/nope: no such platform device"
+	run "$VFIOCTL" --root "$ROOT" bind --persist 'platform/../../etc'
+	assert_failure 2
+	assert_output --partial "not a device name (expected platform/NAME"
+	run "$VFIOCTL" --root "$ROOT" bind --persist --bus usb 1-1
+	assert_failure 2
+	assert_output "vfioctl: --bus 'usb': not a bus vfioctl knows (pci, platform, amba, fsl-mc, cdx)"
+	run "$VFIOCTL" --root "$ROOT" bind --persist --bus amba platform/e0300000.sata
+	assert_failure 2
+	assert_output "vfioctl: 'platform/e0300000.sata': --bus amba says another bus"
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+}
+
+@test "bind --persist BUS/NAME on an offline image: one record per bus, named BUS-NAME.conf, without binding" {
+	local img=$BATS_TEST_TMPDIR/img
+	mkdir -p "$img/etc"
+	run "$VFIOCTL" --root "$img" bind --persist platform/fff50000.ethernet amba/9010000.pl031 fsl-mc/dprc.2 cdx/cdx-00:01
+	assert_success
+	assert_equal "$(ls "$img/etc/vfioctl.d")" "$(printf '%s\n' amba-9010000.pl031.conf cdx-cdx-00:01.conf fsl-mc-dprc.2.conf platform-fff50000.ethernet.conf)"
+	grep -qx 'device = fsl-mc/dprc.2' "$img/etc/vfioctl.d/fsl-mc-dprc.2.conf"
+	run "$VFIOCTL" --root "$img" --json list-persisted
+	assert_success
+	assert_equal "$(jq -r '[.[].device] | join(" ")' <<<"$output")" "amba/9010000.pl031 cdx/cdx-00:01 fsl-mc/dprc.2 platform/fff50000.ethernet"
+}
+
+@test "unbind --persist BUS/NAME removes its record; --dry-run says so and removes nothing" {
+	D=$ROOT/etc/vfioctl.d
+	mkdir -p "$D"
+	printf 'device = platform/fff50000.ethernet\ndriver = vfio-platform\n' > "$D/platform-fff50000.ethernet.conf"
+	run "$VFIOCTL" --root "$ROOT" --json unbind --persist --dry-run platform/fff50000.ethernet
+	assert_success
+	assert_equal "$(jq -r '.[] | select(.record) | "\(.device) \(.status) \(.driver)"' <<<"$output")" "platform/fff50000.ethernet would remove vfio-platform"
+	[ -e "$D/platform-fff50000.ethernet.conf" ]
+	run "$VFIOCTL" --root "$ROOT" unbind --persist platform/fff50000.ethernet
+	assert_success
+	assert_output --partial "platform/fff50000.ethernet: removed $D/platform-fff50000.ethernet.conf"
+	[ ! -e "$D/platform-fff50000.ethernet.conf" ]
+}
+
+@test "apply binds BUS/NAME records, named (as udev names them) or not; absent ones listed; vendor:device records stay PCI's" {
+	D=$ROOT/etc/vfioctl.d
+	mkdir -p "$D"
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	printf 'device = platform/e0300000.sata\n' > "$D/sata.conf"
+	printf 'device = amba/1c090000.uart\n' > "$D/gone.conf"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json apply --dry-run
+	assert_failure 3
+	assert_equal "$(jq -r '.devices[] | "\(.device) \(.record) \(.driver) \(.status)"' <<<"$output")" \
+		"platform/e0300000.sata $D/sata.conf vfio-platform planned"
+	assert_equal "$(jq -r '.absent[] | "\(.device) \(.record)"' <<<"$output")" "amba/1c090000.uart $D/gone.conf"
+	# the udev rule's spelling for these buses: apply $env{SUBSYSTEM}/$kernel
+	grep -qxF 'SUBSYSTEM=="platform|amba|fsl-mc|cdx", ACTION=="add", GOTO="vfioctl_bus"' "$FIXTURE_TOP/boot/70-vfioctl.rules.in"
+	grep -qxF 'PROGRAM="@SBINDIR@/vfioctl --quiet apply $env{SUBSYSTEM}/$kernel"' "$FIXTURE_TOP/boot/70-vfioctl.rules.in"
+	run "$VFIOCTL" --root "$ROOT" apply --dry-run platform/e0300000.sata
+	assert_failure 3
+	assert_output --partial "platform/e0300000.sata: would bind to vfio-platform"
+	run "$VFIOCTL" --root "$ROOT" apply --dry-run --bus platform e0300000.sata
+	assert_failure 3
+	# a device without a record is left alone
+	run "$VFIOCTL" --root "$ROOT" apply --dry-run platform/fff50000.ethernet
+	assert_success
+	# the CDX device's vendor:device is not a PCI ids record's match
+	rm "$D/sata.conf"
+	printf 'ids = %s:%s\n' "$(cut -c3- "$ROOT/sys/bus/cdx/devices/cdx-00:01/vendor")" \
+		"$(cut -c3- "$ROOT/sys/bus/cdx/devices/cdx-00:01/device")" > "$D/cdx-ids.conf"
+	output=$("$VFIOCTL" --root "$ROOT" --json apply --dry-run cdx/cdx-00:01)
+	assert_equal "$(jq -c '.devices' <<<"$output")" '[]'
+}
+
+@test "records of BUS/NAME: an unknown bus, a bad name and numvfs are refused as file:line" {
+	D=$ROOT/etc/vfioctl.d
+	mkdir -p "$D"
+	printf 'device = usb/1-1\n' > "$D/a.conf"
+	printf 'device = platform/../x\n' > "$D/b.conf"
+	printf 'device = platform/fff50000.ethernet\nnumvfs = 2\n' > "$D/c.conf"
+	run "$VFIOCTL" --root "$ROOT" list-persisted
+	assert_failure 1
+	assert_output --partial "$D/a.conf:1: 'usb/1-1' is not BUS/NAME of a bus vfioctl knows"
+	assert_output --partial "$D/b.conf:1: 'platform/../x' is not BUS/NAME of a bus vfioctl knows"
+	assert_output --partial "$D/c.conf: numvfs is for PCI devices; platform/fff50000.ethernet is not one"
+}

@@ -237,12 +237,13 @@ agree() {
 		sec == "EXAMPLES" && /^           / { if (!in_) n++; in_ = 1; sub(/^ +/, ""); print > (dir "/example-" n ".conf"); next }
 		{ in_ = 0 }'
 	n=$(find "$img/etc/vfioctl.d" -name '*.conf' | wc -l)
-	[ "$n" -eq 4 ]
+	[ "$n" -eq 5 ]
 	run --separate-stderr "$VFIOCTL" --root "$img" --json list-persisted
 	assert_success
 	assert_equal "$(jq 'length' <<<"$output")" "$n"
 	assert_equal "$(jq -c '[.[] | select(.error)]' <<<"$output")" "[]"
 	jq -e 'any(.[]; .ids == "15b3:101e:15b3:0041" and .driver == "vfio-pci")' <<<"$output"
+	jq -e 'any(.[]; .device == "platform/fff50000.ethernet" and .driver == "auto")' <<<"$output"
 }
 
 @test "README's test command is the one .ci/run runs" {

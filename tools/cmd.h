@@ -59,6 +59,14 @@ int resolve_names(struct vctx *ctx, char **names, int n,
 		  char (**addrs)[PCI_ADDR_MAX], size_t *naddrs);
 
 /*
+ * One name to a device id: a PCI address, or BUS/NAME (from the prefix or
+ * --bus) when any_bus; reported and -EINVAL when it is none, or absent and
+ * must_exist.
+ */
+int resolve_device(struct vctx *ctx, const char *name, const char *bus_opt, bool any_bus,
+		   bool must_exist, char id[DEV_ID_MAX]);
+
+/*
  * The same for commands that take devices of every bus (any_bus): a PCI
  * address, or BUS/NAME (or NAME with --bus BUS) as the id "BUS/NAME";
  * without any_bus another bus's device is refused in one line.

@@ -8,12 +8,8 @@
 #include "ctx.h"
 #include "print.h"
 
-/*
- * One name to a device id: a PCI address, or BUS/NAME (from the prefix or
- * --bus) when any_bus; reported and -EINVAL when it is none or absent.
- */
-static int resolve_one(struct vctx *ctx, const char *name, const char *bus_opt, bool any_bus,
-		       char id[DEV_ID_MAX])
+int resolve_device(struct vctx *ctx, const char *name, const char *bus_opt, bool any_bus,
+		   bool must_exist, char id[DEV_ID_MAX])
 {
 	const struct bus_kind *bus = bus_of_arg(name);
 	char shown[48], dev[128], path[PATH_MAX];
@@ -44,8 +40,9 @@ static int resolve_one(struct vctx *ctx, const char *name, const char *bus_opt, 
 				  "/sys/bus/%s/devices)", shown, bus->name, bus->name);
 			return -EINVAL;
 		}
-		if (ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/devices/%s", bus->name, dev) ||
-		    !path_exists(path)) {
+		if (must_exist &&
+		    (ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/devices/%s", bus->name, dev) ||
+		     !path_exists(path))) {
 			out_error(id, 0, "no such %s device", bus->name);
 			return -EINVAL;
 		}
@@ -56,8 +53,8 @@ static int resolve_one(struct vctx *ctx, const char *name, const char *bus_opt, 
 			  shown);
 		return -EINVAL;
 	}
-	if (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s", id) ||
-	    !path_exists(path)) {
+	if (must_exist && (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s", id) ||
+			   !path_exists(path))) {
 		out_error(id, 0, "no such PCI device");
 		return -EINVAL;
 	}
@@ -77,7 +74,7 @@ int resolve_devices(struct vctx *ctx, char **names, int n, const char *bus_opt, 
 	for (i = 0; i < n; i++) {
 		char id[DEV_ID_MAX];
 
-		if (resolve_one(ctx, names[i], bus_opt, any_bus, id)) {
+		if (resolve_device(ctx, names[i], bus_opt, any_bus, true, id)) {
 			err = -EINVAL;
 			continue;
 		}

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus.h"
 #include "cmd.h"
 #include "ctx.h"
+#include "device.h"
 #include "log.h"
 #include "module.h"
 #include "persist.h"
@@ -22,16 +24,38 @@ static bool offline(struct vctx *ctx)
 {
 	char path[PATH_MAX];
 
-	return ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices") || !is_dir(path);
+	return ctx_path(ctx, path, sizeof(path), "/sys/bus") || !is_dir(path);
 }
 
-/* A --persist name: an address, or vendor:device[:subvendor:subdevice]. */
-static int parse_target(struct vctx *ctx, const char *name, bool need_device, struct record *r)
+/* The device id (a PCI address or BUS/NAME) is in sysfs under the root. */
+static bool dev_present(struct vctx *ctx, const char *id)
 {
+	const struct bus_kind *bus;
+	char name[DEVICE_NAME_MAX], path[PATH_MAX];
+
+	return bus_split(id, NULL, &bus, name, sizeof(name)) == 0 &&
+	       ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/devices/%s", bus->name, name) == 0 &&
+	       path_exists(path);
+}
+
+/*
+ * A --persist name: an address, BUS/NAME (or NAME with --bus BUS), or
+ * vendor:device[:subvendor:subdevice].
+ */
+static int parse_target(struct vctx *ctx, const char *name, const char *bus_opt,
+			bool need_device, struct record *r)
+{
+	const struct bus_kind *bus = bus_of_arg(name);
 	char path[PATH_MAX], shown[48];
 
 	memset(r, 0, sizeof(*r));
 	r->numvfs = -1;
+	if (!bus && bus_opt)
+		bus = bus_by_name(bus_opt);
+	if ((bus_opt && !bus_by_name(bus_opt)) || (bus && bus->id != BUS_PCI)) {
+		r->kind = MATCH_DEVICE;
+		return resolve_device(ctx, name, bus_opt, true, need_device, r->addr) ? -EINVAL : 0;
+	}
 	if (pci_addr_parse(name, r->addr) == 0) {
 		r->kind = MATCH_DEVICE;
 		if (need_device && (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s",
@@ -65,7 +89,7 @@ static int parse_targets(struct vctx *ctx, const struct cmd_args *a, bool need_d
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < a->nnames; i++)
-		if (parse_target(ctx, a->names[i], need_device, &v[i]))
+		if (parse_target(ctx, a->names[i], a->bus, need_device, &v[i]))
 			err = -EINVAL;
 	if (err) {
 		ctx_fail(ctx, EXIT_USAGE);
@@ -115,6 +139,11 @@ static int each_match(struct vctx *ctx, const struct record *r,
 
 	if (offline(ctx))
 		return 0;
+	if (r->kind == MATCH_DEVICE) {
+		struct pcidev d;
+
+		return pcidev_load(ctx, r->addr, &d) ? 0 : fn(ctx, d.addr, arg);
+	}
 	err = pcidev_list(ctx, &addrs, &n);
 	if (err)
 		return err;
@@ -200,7 +229,7 @@ static void print_record_content(const struct record *r)
 static void print_record(const struct record *r, const char *status, const char *path,
 			 const struct record *prev, bool changed)
 {
-	char what[64];
+	char what[DEV_ID_MAX];
 
 	out_open_object(NULL);
 	record_what(r, what, sizeof(what));
@@ -297,7 +326,7 @@ int cmd_bind_persist(struct vctx *ctx, const struct cmd_args *a)
 		/* bind now what is there; record only what worked */
 		each_match(ctx, r, bind_match, &pr);
 		if (pr.failed) {
-			char what[64];
+			char what[DEV_ID_MAX];
 
 			out_error(NULL, 0, "%s: not recorded: the bind failed",
 				  record_what(r, what, sizeof(what)));
@@ -353,14 +382,14 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 
 		each_match(ctx, r, unbind_match, &pr);
 		if (pr.failed) {
-			char what[64];
+			char what[DEV_ID_MAX];
 
 			out_error(NULL, 0, "%s: record kept: giving the device back failed",
 				  record_what(r, what, sizeof(what)));
 			continue;
 		}
 		for (k = 0; k < rs.n; k++) {
-			char what[64];
+			char what[DEV_ID_MAX];
 
 			if (!same_match(&rs.v[k], r)) {
 				/* a fleet record still covers this device: say so */
@@ -388,7 +417,7 @@ int cmd_unbind_persist(struct vctx *ctx, const struct cmd_args *a)
 			print_record(&rs.v[k], "removed", rs.v[k].file, &rs.v[k], true);
 		}
 		if (!found) {
-			char what[64];
+			char what[DEV_ID_MAX];
 
 			info("%s: no record to remove", record_what(r, what, sizeof(what)));
 		}
@@ -416,9 +445,45 @@ static void report_record_errors(struct vctx *ctx, const struct records *rs)
 		ctx_fail(ctx, EXIT_FAILED);
 }
 
+/*
+ * The devices apply looks at when none is named: every PCI device, and
+ * each present device of the other buses that a record names (those are
+ * recorded by name only). Free *ids with free().
+ */
+static int apply_devices(struct vctx *ctx, const struct records *rs, char (**ids)[DEV_ID_MAX],
+			 size_t *n)
+{
+	char (*addrs)[PCI_ADDR_MAX] = NULL, (*v)[DEV_ID_MAX];
+	size_t i, j, count = 0;
+	int err;
+
+	err = pcidev_list(ctx, &addrs, &count);
+	if (err)
+		return err;
+	v = calloc(count + rs->n + 1, sizeof(*v));
+	if (!v) {
+		free(addrs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < count; i++)
+		memcpy(v[i], addrs[i], PCI_ADDR_MAX);
+	free(addrs);
+	for (i = 0; i < rs->n; i++) {
+		if (!record_other_bus(&rs->v[i]) || !dev_present(ctx, rs->v[i].addr))
+			continue;
+		for (j = 0; j < count && strcmp(v[j], rs->v[i].addr); j++)
+			;
+		if (j == count)
+			memcpy(v[count++], rs->v[i].addr, DEV_ID_MAX);
+	}
+	*ids = v;
+	*n = count;
+	return 0;
+}
+
 int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	char (*addrs)[DEV_ID_MAX] = NULL;
 	unsigned changed = 0, failed = 0;
 	struct records rs;
 	size_t i, n = 0;
@@ -427,21 +492,25 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 	/* a bind or unbind killed half way is finished or undone first */
 	if (!a->dry_run)
 		bindop_recover(ctx);
-	if (a->nnames)
-		err = resolve_names(ctx, a->names, a->nnames, &addrs, &n);
-	else
-		err = pcidev_list(ctx, &addrs, &n);
-	if (err) {
-		if (!a->nnames) {
-			out_error(NULL, err, "cannot list PCI devices");
-			ctx_fail(ctx, EXIT_FAILED);
-		}
-		return err;
+	/* named devices of any bus (udev passes BUS/NAME for the others) */
+	if (a->nnames) {
+		err = resolve_devices(ctx, a->names, a->nnames, a->bus, true, &addrs, &n);
+		if (err)
+			return err;
 	}
 	err = load_records(ctx, &rs);
 	if (err) {
 		free(addrs);
 		return err;
+	}
+	if (!a->nnames) {
+		err = apply_devices(ctx, &rs, &addrs, &n);
+		if (err) {
+			out_error(NULL, err, "cannot list PCI devices");
+			ctx_fail(ctx, EXIT_FAILED);
+			records_free(&rs);
+			return err;
+		}
 	}
 	out_open_object(NULL);
 	out_open_array("devices");
@@ -489,11 +558,7 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 	/* device records whose device is not here: not an error (hotplug) */
 	out_open_array("absent");
 	for (i = 0; i < rs.n; i++) {
-		char path[PATH_MAX];
-
-		if (rs.v[i].kind != MATCH_DEVICE ||
-		    (ctx_path(ctx, path, sizeof(path), "/sys/bus/pci/devices/%s", rs.v[i].addr) == 0 &&
-		     path_exists(path)))
+		if (rs.v[i].kind != MATCH_DEVICE || dev_present(ctx, rs.v[i].addr))
 			continue;
 		out_open_object(NULL);
 		out_str(OUT_JSON, "device", NULL, rs.v[i].addr);
@@ -603,7 +668,7 @@ int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
 	out_text("%-20s %-20s %-14s %s\n", "MATCH", "DRIVER", "DEVICES", "RECORD");
 	for (i = 0; i < rs.n; i++) {
 		const struct record *r = &rs.v[i];
-		char what[64], list[1024] = "";
+		char what[DEV_ID_MAX], list[1024] = "";
 		size_t len = 0;
 
 		record_what(r, what, sizeof(what));
@@ -611,7 +676,12 @@ int cmd_list_persisted(struct vctx *ctx, const struct cmd_args *a)
 		out_str(OUT_ANY, r->kind == MATCH_DEVICE ? "device" : "ids", "%-20s", what);
 		out_str(OUT_ANY, "driver", " %-20s", r->driver);
 		out_open_array("devices");
-		for (j = 0; j < ndevs; j++) {
+		/* another bus's device is recorded by name: there, or not */
+		if (record_other_bus(r) && !offline(ctx) && dev_present(ctx, r->addr)) {
+			out_str(OUT_JSON, NULL, NULL, r->addr);
+			len = (size_t)snprintf(list, sizeof(list), "%s", r->addr);
+		}
+		for (j = 0; j < ndevs && !record_other_bus(r); j++) {
 			if (!record_matches(r, &devs[j]))
 				continue;
 			out_str(OUT_JSON, NULL, NULL, devs[j].addr);
