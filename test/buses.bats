@@ -433,6 +433,8 @@ on_vfio_platform() {
 	rm "$D/sata.conf"
 	printf 'ids = %s:%s\n' "$(cut -c3- "$ROOT/sys/bus/cdx/devices/cdx-00:01/vendor")" \
 		"$(cut -c3- "$ROOT/sys/bus/cdx/devices/cdx-00:01/device")" > "$D/cdx-ids.conf"
+	assert_equal "$("$VFIOCTL" --root "$ROOT" --json list-persisted | jq -c '[.[] | [.ids // .device, .error]]')" \
+		'[["10ee:5678",null],["amba/1c090000.uart",null]]'
 	output=$("$VFIOCTL" --root "$ROOT" --json apply --dry-run cdx/cdx-00:01)
 	assert_equal "$(jq -c '.devices' <<<"$output")" '[]'
 }
