@@ -22,11 +22,11 @@ enum {
 	HAVE_REALPATH = 1u << 2,
 };
 
-int device_open(struct vctx *ctx, const struct bus_kind *bus, const char *name,
-		struct device *dev)
+/* the path of the device's directory, under the root: dev->path */
+static int device_init(struct vctx *ctx, const struct bus_kind *bus, const char *name,
+		       struct device *dev)
 {
-	char path[PATH_MAX];
-	int err, fd;
+	int err;
 
 	memset(dev, 0, sizeof(*dev));
 	dev->fd = -1;
@@ -34,15 +34,41 @@ int device_open(struct vctx *ctx, const struct bus_kind *bus, const char *name,
 	dev->bus = bus;
 	err = xstrcpy(dev->name, sizeof(dev->name), name);
 	if (!err)
-		err = ctx_path(ctx, path, sizeof(path), "/sys/bus/%s/devices/%s", bus->name, name);
-	if (err)
-		return err;
+		err = ctx_path(ctx, dev->path, sizeof(dev->path), "/sys/bus/%s/devices/%s",
+			       bus->name, name);
+	return err;
+}
+
+/* The directory fd, opened at the first call of a lazily opened device. */
+static int device_dirfd(struct device *dev)
+{
+	int fd;
+
+	if (dev->fd >= 0)
+		return dev->fd;
 	/* one walk, confined: the bus's link to the device is followed inside the root */
-	fd = open_dir(path);
+	fd = open_dir(dev->path);
 	if (fd < 0)
 		return fd == -ENOENT || fd == -ENOTDIR ? -ENODEV : fd;
 	dev->fd = fd;
-	return 0;
+	return fd;
+}
+
+int device_open(struct vctx *ctx, const struct bus_kind *bus, const char *name,
+		struct device *dev)
+{
+	int err = device_init(ctx, bus, name, dev), fd;
+
+	if (err)
+		return err;
+	fd = device_dirfd(dev);
+	return fd < 0 ? fd : 0;
+}
+
+int device_open_lazy(struct vctx *ctx, const struct bus_kind *bus, const char *name,
+		     struct device *dev)
+{
+	return device_init(ctx, bus, name, dev);
 }
 
 void device_close(struct device *dev)
@@ -54,7 +80,9 @@ void device_close(struct device *dev)
 
 ssize_t device_attr(struct device *dev, const char *attr, char *buf, size_t size)
 {
-	return read_attr_at(dev->fd, attr, buf, size);
+	int fd = device_dirfd(dev);
+
+	return fd < 0 ? fd : read_attr_at(fd, attr, buf, size);
 }
 
 int device_attr_hex(struct device *dev, const char *attr, unsigned *v)
@@ -76,7 +104,9 @@ int device_attr_hex(struct device *dev, const char *attr, unsigned *v)
 
 int device_link_base(struct device *dev, const char *link, char *buf, size_t size)
 {
-	return read_link_base_at(dev->fd, link, buf, size);
+	int fd = device_dirfd(dev);
+
+	return fd < 0 ? fd : read_link_base_at(fd, link, buf, size);
 }
 
 int device_modalias(struct device *dev, const char **modalias)
@@ -84,7 +114,29 @@ int device_modalias(struct device *dev, const char **modalias)
 	ssize_t n;
 
 	if (!(dev->have & HAVE_MODALIAS)) {
-		n = device_attr(dev, "modalias", dev->modalias, sizeof(dev->modalias));
+		if (dev->fd < 0) {
+			/*
+			 * Opened lazily, modalias first: one confined walk to the
+			 * file itself (never a link, a regular file, read to its
+			 * end, as through the directory), no directory fd. Whether
+			 * ENOENT is the device's or the attribute's, the directory
+			 * says.
+			 */
+			char path[PATH_MAX];
+
+			n = xsnprintf(path, sizeof(path), "%s/modalias", dev->path) ? -ENAMETOOLONG :
+				read_attr_nofollow(path, dev->modalias, sizeof(dev->modalias));
+			if (n == -ENOENT || n == -ENOTDIR) {
+				int fd = device_dirfd(dev);
+
+				if (fd < 0) {
+					dev->modalias[0] = '\0';
+					return fd;
+				}
+			}
+		} else {
+			n = device_attr(dev, "modalias", dev->modalias, sizeof(dev->modalias));
+		}
 		dev->modalias_err = n == -ENOENT || n >= 0 ? 0 : (int)n;
 		if (n < 0)
 			dev->modalias[0] = '\0';
@@ -117,7 +169,11 @@ int device_realpath(struct device *dev, const char **path)
 
 	if (!(dev->have & HAVE_REALPATH)) {
 		/* the fd is the path walked, links resolved: the kernel names it */
-		err = fd_real_path(dev->fd, dev->realpath, sizeof(dev->realpath));
+		int fd = device_dirfd(dev);
+
+		if (fd < 0)
+			return fd;
+		err = fd_real_path(fd, dev->realpath, sizeof(dev->realpath));
 		if (err)
 			return err;
 		dev->have |= HAVE_REALPATH;
@@ -159,6 +215,8 @@ void device_cdev(struct device *dev, char *buf, size_t size)
 	int fd;
 
 	buf[0] = '\0';
+	if (device_dirfd(dev) < 0)
+		return;
 	fd = openat(dev->fd, "vfio-dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;

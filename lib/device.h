@@ -29,7 +29,8 @@ struct vctx;
 struct device {
 	const struct bus_kind *bus;
 	char name[DEVICE_NAME_MAX];
-	int fd;				/* the device's directory */
+	int fd;				/* the device's directory, -1 until opened */
+	char path[PATH_MAX];		/* ROOT/sys/bus/BUS/devices/NAME */
 	unsigned have;			/* DEVICE_HAVE_*: what was read and kept */
 	int modalias_err;
 	char modalias[256];		/* "" when the device has none */
@@ -44,6 +45,14 @@ struct device {
  */
 int device_open(struct vctx *ctx, const struct bus_kind *bus, const char *name,
 		struct device *dev);
+/*
+ * The same, the directory opened at the first read that needs it: a
+ * command that reads modalias alone (list-candidates) opens that one file
+ * by its path, confined, and no directory. -ENODEV then comes from the
+ * first read.
+ */
+int device_open_lazy(struct vctx *ctx, const struct bus_kind *bus, const char *name,
+		     struct device *dev);
 void device_close(struct device *dev);
 
 /*

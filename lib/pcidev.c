@@ -64,10 +64,20 @@ int pci_addr_parse(const char *name, char addr[PCI_ADDR_MAX])
 		-EINVAL : 0;
 }
 
+/* "%lx:%lx:%lx.%lx" without sscanf: a sort of thousands calls it 100,000 times */
 static void addr_key(const char *a, unsigned long k[4])
 {
+	static const char sep[] = "::.";
+	char *end;
+	int i;
+
 	memset(k, 0, 4 * sizeof(k[0]));
-	sscanf(a, "%lx:%lx:%lx.%lx", &k[0], &k[1], &k[2], &k[3]);
+	for (i = 0; i < 4; i++) {
+		k[i] = strtoul(a, &end, 16);
+		if (end == a || i == 3 || *end != sep[i])
+			break;
+		a = end + 1;
+	}
 }
 
 int pci_addr_cmp(const char *a, const char *b)

@@ -107,7 +107,7 @@ static int open_confined(const char *path, int flags, mode_t mode)
 {
 	struct open_how how = { 0 };
 	const char *rel;
-	int dirfd, err;
+	int dirfd, err, tries;
 	long fd;
 
 	flags |= O_CLOEXEC;
@@ -121,7 +121,17 @@ static int open_confined(const char *path, int flags, mode_t mode)
 	how.flags = (uint64_t)flags;
 	how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
 	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	/*
+	 * EAGAIN: a rename or mount somewhere on the system while ".." was
+	 * resolved (sysfs's links are all "../.."), and the kernel could not
+	 * prove the walk stayed inside; openat2(2) says to retry. A busy host
+	 * (depmod, a package manager) makes it happen.
+	 */
+	for (tries = 0; tries < 64; tries++) {
+		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 	if (fd < 0 && errno == ENOSYS)
 		fd = openat(dirfd, rel, flags, mode);
 	return fd < 0 ? -errno : (int)fd;
@@ -237,6 +247,12 @@ ssize_t read_attr(const char *path, char *buf, size_t size)
 ssize_t read_attr_at(int dirfd, const char *name, char *buf, size_t size)
 {
 	return read_text_fd(open_regular_at(dirfd, name), buf, size);
+}
+
+ssize_t read_attr_nofollow(const char *path, char *buf, size_t size)
+{
+	return read_text_fd(keep_regular(open_confined(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0)),
+			    buf, size);
 }
 
 static unsigned long sysfs_gen;

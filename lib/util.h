@@ -59,6 +59,8 @@ int open_dir(const char *path);
  */
 ssize_t read_attr(const char *path, char *buf, size_t size);
 ssize_t read_attr_at(int dirfd, const char *name, char *buf, size_t size);
+/* read_attr, the last component never a link (-ELOOP): a device's attribute by path */
+ssize_t read_attr_nofollow(const char *path, char *buf, size_t size);
 /* The same from an open fd (which stays open), from its offset. */
 ssize_t read_attr_fd(int fd, char *buf, size_t size);
 

@@ -300,11 +300,14 @@ int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 		/* the choice needs modalias and nothing else of the device */
 		err = bus_split(addrs[i], NULL, &bus, name, sizeof(name));
 		if (!err)
-			err = device_open(ctx, bus, name, &d);
-		if (err == -ENODEV && !a->nnames)
-			continue;
+			err = device_open_lazy(ctx, bus, name, &d);
 		if (!err)
 			err = device_modalias(&d, &modalias);
+		/* gone since the listing */
+		if (err == -ENODEV && !a->nnames) {
+			device_close(&d);
+			continue;
+		}
 		out_open_object(NULL);
 		out_str(OUT_ANY, "device", "%s", addrs[i]);
 		if (err) {
