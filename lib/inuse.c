@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctx.h"
 #include "inuse.h"
@@ -119,23 +120,6 @@ const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* A missing file is an empty one: the fake roots hold only what a test needs. */
-int open_under_root(struct vctx *ctx, const char *rel, FILE **f)
-{
-	char path[PATH_MAX];
-	int err;
-
-	*f = NULL;
-	err = ctx_path(ctx, path, sizeof(path), "%s", rel);
-	if (err)
-		return err;
-	/* confined to the root, and a FIFO in its place does not block */
-	*f = fopen_regular(path);
-	if (!*f && errno != ENOENT && errno != ENOTDIR)
-		return -errno;
-	return 0;
-}
-
 static int no_dot(const struct dirent *de)
 {
 	return de->d_name[0] != '.';
@@ -170,9 +154,19 @@ struct class_list {
 	char **real;			/* NULL: not resolved */
 };
 
+/* A procfs file read whole (open_under_root); buf NULL when missing. */
+struct proc_file {
+	char rel[32];
+	unsigned long gen;
+	char *buf;
+	size_t len;
+};
+
 struct class_cache {
 	struct class_list cls[8];
 	size_t n;
+	struct proc_file files[8];
+	size_t nfiles;
 };
 
 static void class_list_free(struct class_list *c)
@@ -195,7 +189,117 @@ static void class_cache_free(void *p)
 
 	for (i = 0; i < cc->n; i++)
 		class_list_free(&cc->cls[i]);
+	for (i = 0; i < cc->nfiles; i++)
+		free(cc->files[i].buf);
 	free(cc);
+}
+
+static struct class_cache *inuse_cache(struct vctx *ctx)
+{
+	if (!ctx->class_cache) {
+		ctx->class_cache = calloc(1, sizeof(struct class_cache));
+		if (ctx->class_cache)
+			ctx->class_cache_free = class_cache_free;
+	}
+	return ctx->class_cache;
+}
+
+/* The whole of a regular file into *buf (NUL-terminated). 0 or -errno. */
+static int slurp(const char *path, char **buf, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	ssize_t r;
+	char *b = malloc(cap), *nb;
+	int fd = open_regular(path);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0 || !b) {
+		free(b);
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 ? fd : -ENOMEM;
+	}
+	for (;;) {
+		if (cap - n < 2) {
+			nb = cap > (64u << 20) ? NULL : realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				close(fd);
+				return -ENOMEM;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = -errno;
+
+			free(b);
+			close(fd);
+			return err;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/*
+ * A missing file is an empty one: the fake roots hold only what a test
+ * needs. The files are procfs's views of the whole host (mounts, swaps,
+ * consoles, addresses and routes), the same for every device: read once
+ * per process while vfioctl changes nothing, again after a write
+ * (sysfs_generation), as the class listings are; each caller gets its own
+ * stream over the copy.
+ */
+int open_under_root(struct vctx *ctx, const char *rel, FILE **f)
+{
+	struct class_cache *cc = inuse_cache(ctx);
+	struct proc_file *pf = NULL;
+	char path[PATH_MAX];
+	size_t i;
+	int err;
+
+	*f = NULL;
+	if (!cc)
+		return -ENOMEM;
+	for (i = 0; i < cc->nfiles; i++)
+		if (!strcmp(cc->files[i].rel, rel))
+			pf = &cc->files[i];
+	if (!pf) {
+		if (cc->nfiles == ARRAY_SIZE(cc->files) || strlen(rel) >= sizeof(pf->rel))
+			return -ENOSPC;
+		pf = &cc->files[cc->nfiles++];
+		memcpy(pf->rel, rel, strlen(rel) + 1);
+		pf->gen = sysfs_generation() - 1;
+	}
+	if (pf->gen != sysfs_generation()) {
+		free(pf->buf);
+		pf->buf = NULL;
+		pf->len = 0;
+		err = ctx_path(ctx, path, sizeof(path), "%s", rel);
+		/* confined to the root, and a FIFO in its place does not block */
+		if (!err)
+			err = slurp(path, &pf->buf, &pf->len);
+		if (err == -ENOENT || err == -ENOTDIR)
+			err = 0;
+		if (err)
+			return err;
+		pf->gen = sysfs_generation();
+	}
+	/* fmemopen takes no empty buffer: an empty file reads as a missing one */
+	if (!pf->buf || !pf->len)
+		return 0;
+	*f = fmemopen(pf->buf, pf->len, "r");
+	return *f ? 0 : -errno;
 }
 
 static int class_list_read(struct vctx *ctx, struct class_list *c)
@@ -239,18 +343,13 @@ static int class_list_read(struct vctx *ctx, struct class_list *c)
  */
 static int class_list(struct vctx *ctx, const char *class, const struct class_list **out)
 {
-	struct class_cache *cc = ctx->class_cache;
+	struct class_cache *cc = inuse_cache(ctx);
 	struct class_list *c = NULL;
 	size_t i;
 	int err;
 
-	if (!cc) {
-		cc = calloc(1, sizeof(*cc));
-		if (!cc)
-			return -ENOMEM;
-		ctx->class_cache = cc;
-		ctx->class_cache_free = class_cache_free;
-	}
+	if (!cc)
+		return -ENOMEM;
 	for (i = 0; i < cc->n; i++)
 		if (!strcmp(cc->cls[i].name, class))
 			c = &cc->cls[i];

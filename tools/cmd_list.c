@@ -233,8 +233,9 @@ int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 		} else {
 			out_null(OUT_JSON, "vfio_cdev", "");
 		}
-		/* a group's viability is counted over its PCI functions */
-		if (d.group >= 0 && pci)
+		/* a group's viability is counted over its PCI functions; only
+		 * JSON shows it, and it reads every member of the group */
+		if (out_is_json() && d.group >= 0 && pci)
 			out_bool(OUT_JSON, "group_viable", NULL, viable(ctx, &vc, d.group));
 		else
 			out_null(OUT_JSON, "group_viable", "");
