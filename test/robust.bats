@@ -140,3 +140,25 @@ journal() { mkdir -p "$ROOT/run/vfioctl"; printf '%b' "$1" > "$ROOT/run/vfioctl/
 	assert_equal "$stderr" "vfioctl: warning: ignoring an unreadable journal under $ROOT/run/vfioctl: Invalid argument"
 	[ ! -e "$ROOT/run/vfioctl/journal" ]
 }
+
+@test "a rename elsewhere on the host while a device's link is walked fails no read (openat2's EAGAIN is retried)" {
+	# openat2 RESOLVE_IN_ROOT answers EAGAIN when any rename on the system
+	# races the walk of a "..", and sysfs's links are all "../..": with
+	# depmod or a package manager running, list-candidates failed devices
+	# with "Resource temporarily unavailable"
+	local ren=$BATS_TEST_TMPDIR/ren round pid
+	mkdir "$ren" && touch "$ren/a"
+	timeout 120 perl -e 'chdir $ARGV[0] or die; while (1) { rename "a", "b"; rename "b", "a" }' \
+		"$ren" 3>&- &
+	pid=$!
+	for round in 1 2 3 4 5 6 7 8 9 10; do	# bats's run sets i
+		run --separate-stderr "$VFIOCTL" --root "$ROOT" list-candidates
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] || break
+		run --separate-stderr "$VFIOCTL" --root "$ROOT" list-devices
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] || break
+	done
+	kill "$pid"
+	wait "$pid" || true
+	assert_success
+	assert_equal "$stderr" ""
+}
