@@ -400,7 +400,7 @@ int device_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 
 	u->v = NULL;
 	u->n = 0;
-	if (d->driver[0] && driver_is_vfio(ctx, d->driver) == 1)
+	if (d->driver[0] && bus_driver_is_vfio(ctx, dev_bus(d), d->driver) == 1)
 		return vfio_uses(ctx, d, u);
 	err = block_uses(ctx, d, u);
 	if (!err)

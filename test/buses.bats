@@ -258,6 +258,18 @@ show_json() {
 	diff -u "$BATS_TEST_TMPDIR/want" <(head -n 3 "$TRACE")
 }
 
+@test "a CDX device on a VFIO variant whose driver name has no 'vfio' is a VFIO device: unbind refuses while a process holds its group" {
+	fixture_load_module "$ROOT" vfxt_cdx_vfio cdx:xlnx-cdx-passthru
+	fixture_bus_set_override "$ROOT" cdx cdx-00:00 xlnx-cdx-passthru
+	fixture_bus_bind "$ROOT" cdx cdx-00:00 xlnx-cdx-passthru
+	fixture_vfio_holder "$ROOT" 4242 qemu-system-aarc 3:/dev/vfio/70 4:vfio-device
+	before=$(fixture_tree_hash "$ROOT")
+	run "$VFIOCTL" --root "$ROOT" unbind cdx/cdx-00:00
+	assert_failure 1
+	assert_output --partial "pid 4242 (qemu-system-aarc) holds it open through VFIO"
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+}
+
 @test "PCI-only features refuse the other buses in one line" {
 	run "$VFIOCTL" --root "$ROOT" bind --group platform/e0300000.sata
 	assert_failure 2
