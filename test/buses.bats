@@ -405,6 +405,38 @@ on_vfio_platform() {
 	assert_equal "$(jq -r '[.[].device] | join(" ")' <<<"$output")" "amba/9010000.pl031 cdx/cdx-00:01 fsl-mc/dprc.2 platform/fff50000.ethernet"
 }
 
+@test "apply on a board without a PCI bus (no /sys/bus/pci): the records it can apply are applied, PCI ones are left as absent" {
+	D=$ROOT/etc/vfioctl.d
+	mkdir -p "$D"
+	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
+	printf 'device = platform/e0300000.sata\n' > "$D/sata.conf"
+	rm -rf "$ROOT/sys/bus/pci"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json apply --dry-run
+	assert_failure 3
+	assert_equal "$(jq -r '.devices[] | "\(.device) \(.status)"' <<<"$output")" "platform/e0300000.sata planned"
+	assert_equal "$(jq -c '[.absent, .errors, .failed]' <<<"$output")" '[[],[],0]'
+	# a PCI record there: absent (its device may come), not an error
+	printf 'device = 0000:03:00.0\n' > "$D/nic.conf"
+	printf 'ids = 8086:10d3\n' > "$D/e1000e.conf"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json apply --dry-run
+	assert_failure 3
+	assert_equal "$(jq -r '.devices[] | "\(.device) \(.status)"' <<<"$output")" "platform/e0300000.sata planned"
+	assert_equal "$(jq -r '.absent[] | .device' <<<"$output")" 0000:03:00.0
+	assert_equal "$(jq -c '[.errors, .failed]' <<<"$output")" '[[],0]'
+	assert_equal "$("$VFIOCTL" --root "$ROOT" --json list-persisted | jq -c '[.[] | [.ids // .device, .devices]]')" \
+		'[["8086:10d3",[]],["0000:03:00.0",[]],["platform/e0300000.sata",["platform/e0300000.sata"]]]'
+	run "$VFIOCTL" --root "$ROOT" --json unbind --persist --dry-run 8086:10d3
+	assert_success
+	# list-devices --bus all lists the buses there are
+	output=$("$VFIOCTL" --root "$ROOT" --json list-devices --bus all)
+	assert_equal "$(jq -r '[.[].bus] | unique | join(",")' <<<"$output")" "amba,cdx,fsl-mc,platform"
+	# and without records to apply: nothing to do
+	rm "$D/sata.conf"
+	run "$VFIOCTL" --root "$ROOT" apply
+	assert_success
+	assert_output --partial "nothing to do"
+}
+
 @test "unbind --persist BUS/NAME removes its record; --dry-run says so and removes nothing" {
 	D=$ROOT/etc/vfioctl.d
 	mkdir -p "$D"

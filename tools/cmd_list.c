@@ -47,6 +47,8 @@ static int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[D
 		void *nv;
 
 		err = dev_list(ctx, bus, &part, &m);
+		if (err == -ENOENT && all)
+			continue;	/* --bus all on a board without PCI */
 		if (err) {
 			ctx_fail(ctx, EXIT_FAILED);
 			out_error(NULL, err, "cannot list %s devices under %s/sys/bus/%s/devices",

@@ -129,6 +129,22 @@ static bool same_match(const struct record *a, const struct record *b)
 	       (!a->has_sub || (a->subvendor == b->subvendor && a->subdevice == b->subdevice));
 }
 
+/*
+ * The PCI devices present, for the commands that look at records: a board
+ * without a PCI bus (no /sys/bus/pci) has none, and its PCI records match
+ * nothing; listing PCI devices there (list-devices) is still an error.
+ */
+static int pci_devices(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n)
+{
+	int err = pcidev_list(ctx, addrs, n);
+
+	if (err != -ENOENT)
+		return err;
+	*addrs = NULL;
+	*n = 0;
+	return 0;
+}
+
 /* Present devices a record matches; callback per address. */
 static int each_match(struct vctx *ctx, const struct record *r,
 		      int (*fn)(struct vctx *, const char *, void *), void *arg)
@@ -144,7 +160,7 @@ static int each_match(struct vctx *ctx, const struct record *r,
 
 		return pcidev_load(ctx, r->addr, &d) ? 0 : fn(ctx, d.addr, arg);
 	}
-	err = pcidev_list(ctx, &addrs, &n);
+	err = pci_devices(ctx, &addrs, &n);
 	if (err)
 		return err;
 	for (i = 0; i < n && !err; i++) {
@@ -457,7 +473,7 @@ static int apply_devices(struct vctx *ctx, const struct records *rs, char (**ids
 	size_t i, j, count = 0;
 	int err;
 
-	err = pcidev_list(ctx, &addrs, &count);
+	err = pci_devices(ctx, &addrs, &count);
 	if (err)
 		return err;
 	v = calloc(count + rs->n + 1, sizeof(*v));
@@ -630,7 +646,7 @@ static int load_devices(struct vctx *ctx, struct pcidev **v, size_t *n)
 	*n = 0;
 	if (offline(ctx))
 		return 0;
-	err = pcidev_list(ctx, &addrs, &count);
+	err = pci_devices(ctx, &addrs, &count);
 	if (err)
 		return err;
 	*v = calloc(count ? count : 1, sizeof(**v));
