@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alias.h"
+#include "bus.h"
 #include "ctx.h"
 #include "kindex.h"
 #include "log.h"
@@ -268,6 +269,31 @@ static const char *untrusted(const struct stat *st)
 	return NULL;
 }
 
+/*
+ * driverctl saves /etc/driverctl.d/BUS-DEVICE (its $bus-$dev): pci-0000:01:00.0,
+ * platform-fff50000.ethernet, fsl-mc-dprc.2. The device's id, as
+ * dev_id_parse gives it, or -EINVAL for another bus or a bad name.
+ */
+static int driverctl_device(const char *name, char id[DEV_ID_MAX])
+{
+	const struct bus_kind *b;
+	size_t i, len;
+
+	for (i = 0; (b = bus_at(i)) != NULL; i++) {
+		len = strlen(b->name);
+		if (!strncmp(name, b->name, len) && name[len] == '-')
+			break;
+	}
+	if (!b)
+		return -EINVAL;
+	if (b->id == BUS_PCI)
+		return pci_addr_parse(name + len + 1, id) ? -EINVAL : 0;
+	if (!bus_valid_device_name(name + len + 1) ||
+	    xsnprintf(id, DEV_ID_MAX, "%s/%s", b->name, name + len + 1))
+		return -EINVAL;
+	return 0;
+}
+
 int driverctl_read(const char *path, const char *name, struct record *r, char *why,
 		   size_t size)
 {
@@ -280,8 +306,7 @@ int driverctl_read(const char *path, const char *name, struct record *r, char *w
 	memset(r, 0, sizeof(*r));
 	r->numvfs = -1;
 	why[0] = '\0';
-	/* driverctl saves BUS-DEVICE */
-	if (strncmp(name, "pci-", 4) || pci_addr_parse(name + 4, r->addr))
+	if (driverctl_device(name, r->addr))
 		return -EINVAL;
 	r->kind = MATCH_DEVICE;
 	fd = open_regular(path);

@@ -437,6 +437,35 @@ on_vfio_platform() {
 	assert_output --partial "nothing to do"
 }
 
+@test "import-driverctl: driverctl's BUS-NAME files (driverctl --bus platform set-override) become BUS/NAME records" {
+	C=$ROOT/etc/driverctl.d D=$ROOT/etc/vfioctl.d
+	mkdir -p "$C"
+	echo vfio-platform > "$C/platform-fff50000.ethernet"
+	echo vfio-amba > "$C/amba-9010000.pl031"
+	echo vfio-fsl-mc > "$C/fsl-mc-dprc.2"
+	echo vfio-cdx > "$C/cdx-cdx-00:01"
+	echo vfio-pci > "$C/pci-0000:00:02.0"
+	echo foo > "$C/usb-1-1"
+	echo vfio-platform > "$C/platform-..%2fetc"
+	run "$VFIOCTL" --root "$ROOT" import-driverctl
+	assert_success
+	assert_line "platform/fff50000.ethernet: recorded in $D/platform-fff50000.ethernet.conf (driver vfio-platform)"
+	assert_line "amba/9010000.pl031: recorded in $D/amba-9010000.pl031.conf (driver vfio-amba)"
+	assert_line "fsl-mc/dprc.2: recorded in $D/fsl-mc-dprc.2.conf (driver vfio-fsl-mc)"
+	assert_line "cdx/cdx-00:01: recorded in $D/cdx-cdx-00:01.conf (driver vfio-cdx)"
+	assert_line "0000:00:02.0: recorded in $D/pci-0000:00:02.0.conf (driver vfio-pci)"
+	assert_line "vfioctl: warning: $C/usb-1-1: not an override for a bus vfioctl knows; skipped"
+	assert_line "vfioctl: warning: $C/platform-..%2fetc: not an override for a bus vfioctl knows; skipped"
+	grep -qx 'device = platform/fff50000.ethernet' "$D/platform-fff50000.ethernet.conf"
+	grep -qx 'driver = vfio-platform' "$D/platform-fff50000.ethernet.conf"
+	assert_equal "$("$VFIOCTL" --root "$ROOT" --json list-persisted | jq -r '[.[] | "\(.device)=\(.driver)"] | join(" ")')" \
+		"amba/9010000.pl031=vfio-amba cdx/cdx-00:01=vfio-cdx fsl-mc/dprc.2=vfio-fsl-mc 0000:00:02.0=vfio-pci platform/fff50000.ethernet=vfio-platform"
+	# a second import keeps what is recorded
+	run "$VFIOCTL" --root "$ROOT" import-driverctl
+	assert_success
+	assert_line "platform/fff50000.ethernet: already recorded, kept $D/platform-fff50000.ethernet.conf (driver vfio-platform)"
+}
+
 @test "unbind --persist BUS/NAME removes its record; --dry-run says so and removes nothing" {
 	D=$ROOT/etc/vfioctl.d
 	mkdir -p "$D"

@@ -183,7 +183,7 @@ record() {	# record FILE LINES...: write a record as an admin would
 	assert_failure 1
 	assert_output --partial "0000:00:02.0: recorded in $D/pci-0000:00:02.0.conf (driver vfio-pci)"
 	assert_output --partial "0000:00:0c.0: already recorded, kept"
-	assert_output --partial "usb-1-1: not a PCI override; skipped"
+	assert_output --partial "usb-1-1: not an override for a bus vfioctl knows; skipped"
 	assert_output --partial "0000:00:03.0: $ROOT/etc/driverctl.d/pci-0000:00:03.0: no driver name in it"
 	grep -qx 'driver = vfio-pci' "$D/pci-0000:00:02.0.conf"
 	grep -qx 'driver = auto' "$D/keep.conf"

@@ -773,7 +773,7 @@ int cmd_import_driverctl(struct vctx *ctx, const struct cmd_args *a)
 			continue;
 		err = driverctl_read(path, name, &r, why, sizeof(why));
 		if (err && !why[0]) {
-			warn("%s/%s: not a PCI override; skipped", dir,
+			warn("%s/%s: not an override for a bus vfioctl knows; skipped", dir,
 			     escape_text(name, shown, sizeof(shown)));
 			continue;
 		}
