@@ -111,9 +111,9 @@ static const struct command commands[] = {
 	  OPT_DRY_RUN | OPT_FORCE | OPT_SRIOV_ONLY | OPT_BUS },
 	{ "list-overrides", cmd_list_overrides, "devices with driver_override set",
 	  "list-overrides",
-	  "List the devices whose driver_override is set in sysfs now, their driver, and the "
-	  "record that keeps it.",
-	  0 },
+	  "List the devices whose driver_override is set in sysfs now (PCI's; with --bus BUS, "
+	  "BUS's; --bus all, every bus's), their driver, and the record that keeps it.",
+	  OPT_BUS },
 	{ "list-persisted", cmd_list_persisted, "the records in /etc/vfioctl.d",
 	  "list-persisted",
 	  "List the records in /etc/vfioctl.d: what each matches, its driver, the devices "
@@ -121,8 +121,9 @@ static const struct command commands[] = {
 	  0 },
 	{ "import-driverctl", cmd_import_driverctl, "records from driverctl's overrides",
 	  "import-driverctl",
-	  "Turn driverctl's saved overrides (/etc/driverctl.d/pci-ADDRESS) into records in "
-	  "/etc/vfioctl.d. Devices that already have a record are left as they are.",
+	  "Turn driverctl's saved overrides (/etc/driverctl.d/pci-ADDRESS, and BUS-NAME for the "
+	  "other buses) into records in /etc/vfioctl.d. Devices that already have a record are "
+	  "left as they are.",
 	  OPT_DRY_RUN },
 	{ "sriov", cmd_sriov, "create SR-IOV VFs and bind them to VFIO", "sriov DEVICE... --numvfs N",
 	  "Create N virtual functions of each SR-IOV device DEVICE without letting host drivers "

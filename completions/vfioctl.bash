@@ -23,7 +23,7 @@ _vfioctl_options()	# [COMMAND]: the global options, and COMMAND's
 	bind) printf '%s\n' -d --driver -n --dry-run --persist --group --noiommu --owner --force --bus --no-reset-required ;;
 	unbind) printf '%s\n' -n --dry-run --persist --force --bus ;;
 	list-devices) printf '%s\n' --vfio --bus ;;
-	list-candidates) printf '%s\n' --bus ;;
+	list-candidates | list-overrides) printf '%s\n' --bus ;;
 	apply) printf '%s\n' -n --dry-run --force --sriov-only --bus ;;
 	import-driverctl) printf '%s\n' -n --dry-run ;;
 	sriov) printf '%s\n' -d --driver -n --dry-run --persist --noiommu --owner --numvfs --force ;;

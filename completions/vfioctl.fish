@@ -221,6 +221,6 @@ complete -c vfioctl -n '__vfioctl_using bind unbind sriov apply' -l force -d 'Ta
 complete -c vfioctl -n '__vfioctl_using sriov' -l numvfs -x -d 'How many VFs to have (0 removes them)'
 complete -c vfioctl -n '__vfioctl_using apply' -l sriov-only -d 'Only make the VFs records ask for'
 complete -c vfioctl -n '__vfioctl_using bind unbind apply' -l bus -x -a 'pci platform amba fsl-mc cdx' -d 'Device names are of this bus'
-complete -c vfioctl -n '__vfioctl_using list-devices list-candidates' -l bus -x -a 'pci platform amba fsl-mc cdx all' -d 'Devices of this bus, or of every bus'
+complete -c vfioctl -n '__vfioctl_using list-devices list-candidates list-overrides' -l bus -x -a 'pci platform amba fsl-mc cdx all' -d 'Devices of this bus, or of every bus'
 complete -c vfioctl -n '__vfioctl_using bind' -l no-reset-required -d 'Load vfio-platform with reset_required=0'
 complete -c vfioctl -n '__vfioctl_using bind unbind sriov' -l persist -d 'Also record (or forget) in /etc/vfioctl.d'

@@ -324,6 +324,32 @@ show_json() {
 	assert_equal "$(jq -r '[.[] | "\(.device) \(.vfio)"] | join(",")' <<<"$output")" "platform/e0300000.sata true"
 }
 
+@test "list-overrides --bus BUS lists that bus's driver_override, with the record that keeps it; --bus all every bus; the default stays PCI" {
+	fixture_bus_set_override "$ROOT" platform e0300000.sata vfio-platform
+	fixture_bus_set_override "$ROOT" amba 9010000.pl031 vfio-amba
+	mkdir -p "$ROOT/etc/vfioctl.d"
+	printf 'device = amba/9010000.pl031\n' > "$ROOT/etc/vfioctl.d/amba-9010000.pl031.conf"
+	run "$VFIOCTL" --root "$ROOT" --json list-overrides
+	assert_success
+	refute_output --partial /9010000.pl031
+	pci=$output
+	run "$VFIOCTL" --root "$ROOT" --json list-overrides --bus platform
+	assert_success
+	assert_equal "$(jq -c '[.[] | [.device, .override, .driver, .record]]' <<<"$output")" \
+		'[["platform/e0300000.sata","vfio-platform","ahci",null]]'
+	run "$VFIOCTL" --root "$ROOT" --json list-overrides --bus all
+	assert_success
+	assert_equal "$(jq -c '[.[] | select(.device | contains("/")) | [.device, .record]]' <<<"$output")" \
+		"[[\"platform/e0300000.sata\",null],[\"amba/9010000.pl031\",\"$ROOT/etc/vfioctl.d/amba-9010000.pl031.conf\"]]"
+	# PCI's first, as without --bus
+	assert_equal "$(jq -c '[.[] | select(.device | contains("/") | not)]' <<<"$output")" "$pci"
+	run "$VFIOCTL" --root "$ROOT" list-overrides --bus amba
+	assert_line --regexp "^amba/9010000.pl031 vfio-amba +rtc-pl031 +$ROOT/etc/vfioctl.d/amba-9010000.pl031.conf$"
+	run "$VFIOCTL" --root "$ROOT" list-overrides --bus usb
+	assert_failure 2
+	assert_output "vfioctl: --bus 'usb': not a bus vfioctl knows (pci, platform, amba, fsl-mc, cdx, all)"
+}
+
 @test "list-candidates: CDX ranks vfio_cdx aliases; platform, AMBA and fsl-mc show their universal driver" {
 	run "$VFIOCTL" --root "$ROOT" --json list-candidates cdx/cdx-00:00 platform/e0300000.sata --bus fsl-mc dprc.2
 	assert_failure 2

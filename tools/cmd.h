@@ -81,6 +81,13 @@ int resolve_devices(struct vctx *ctx, char **names, int n, const char *bus_opt, 
 int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd, bool any_bus,
 		void (*fn)(struct vctx *, const struct cmd_args *, const char *));
 
+/*
+ * Every device (of --bus BUS, PCI's by default, every bus's with --bus all),
+ * or the named ones (cmd_list.c); reports and sets the status itself. Free
+ * *ids with free().
+ */
+int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_MAX], size_t *n);
+
 /* show BUS/NAME: a device of a bus beside PCI (cmd_showbus.c). */
 struct bus_kind;
 int show_bus_device(struct vctx *ctx, const struct bus_kind *bus, const char *name,

@@ -18,12 +18,7 @@
 #include "print.h"
 #include "report.h"
 
-/*
- * Every device (of --bus BUS, PCI's by default, every bus's with --bus all),
- * or the named ones; reports and sets the status itself.
- */
-static int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_MAX],
-		      size_t *n)
+int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_MAX], size_t *n)
 {
 	bool all = a->bus && !strcmp(a->bus, "all");
 	const struct bus_kind *bus;

@@ -599,18 +599,15 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 
 int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[PCI_ADDR_MAX] = NULL;
+	char (*ids)[DEV_ID_MAX] = NULL;
 	struct records rs;
 	size_t i, n = 0;
 	int err;
 
-	(void)a;
-	err = pcidev_list(ctx, &addrs, &n);
-	if (err) {
-		out_error(NULL, err, "cannot list PCI devices");
-		ctx_fail(ctx, EXIT_FAILED);
+	/* PCI's devices, or with --bus those of BUS (all: of every bus) */
+	err = device_set(ctx, a, &ids, &n);
+	if (err)
 		return err;
-	}
 	if (records_load(ctx, &rs))
 		memset(&rs, 0, sizeof(rs));
 	out_open_array(NULL);
@@ -619,7 +616,7 @@ int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a)
 		const struct record *r;
 		struct pcidev d;
 
-		if (pcidev_load(ctx, addrs[i], &d) || !d.override[0])
+		if (pcidev_load(ctx, ids[i], &d) || !d.override[0])
 			continue;
 		r = records_match(&rs, &d);
 		out_open_object(NULL);
@@ -631,7 +628,7 @@ int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a)
 	}
 	out_close_array();
 	records_free(&rs);
-	free(addrs);
+	free(ids);
 	return 0;
 }
 
