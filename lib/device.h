@@ -22,9 +22,9 @@ struct vctx;
  * component per call, and only when a caller asks for it. What is read
  * once is kept (modalias, the IOMMU group, the device's real path); what
  * a bind changes (driver, driver_override, vfio-dev) is read every time.
- * PCI's fields (pcidev_load) are read through here; the device name and
- * bus_kind are all it takes for platform, AMBA, fsl-mc and CDX devices,
- * which show BUS/NAME (tools/cmd_showbus.c) still reads by path.
+ * PCI's fields (pcidev_load) are read through here, and so are the
+ * platform, AMBA, fsl-mc and CDX devices of show BUS/NAME
+ * (tools/cmd_showbus.c): the device name and bus_kind are all it takes.
  */
 struct device {
 	const struct bus_kind *bus;

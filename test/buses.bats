@@ -38,6 +38,19 @@ show_json() {
 	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
 }
 
+@test "show BUS/NAME reads the device through the device reader: its directory walked once, every attribute opened by name beside it" {
+	local dev=e0700000.xgmac
+	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat,openat2 -o "$BATS_TEST_TMPDIR/s" \
+		"$VFIOCTL" --root "$ROOT" --json show platform/$dev > "$BATS_TEST_TMPDIR/out"
+	assert_equal "$(jq -r '"\(.current_driver) \(.override) \(.iommu_group) \(.of_node)"' "$BATS_TEST_TMPDIR/out")" \
+		"amd-xgbe null 50 /smb/xgmac@e0700000"
+	# nothing under the device's directory is opened by a path through it
+	run grep -E "devices/$dev/" "$BATS_TEST_TMPDIR/s"
+	assert_failure
+	# its attributes are read, by name, through the directory's fd
+	grep -qE '^[0-9]+ +openat\([0-9]+, "driver_override"' "$BATS_TEST_TMPDIR/s"
+}
+
 @test "show: a handler for the second compatible only is found, and said to be of no use to vfio-platform" {
 	run show_json platform/fff50000.ethernet
 	assert_success

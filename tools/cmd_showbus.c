@@ -8,7 +8,6 @@
  * would write.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,88 +17,68 @@
 #include "bus.h"
 #include "cmd.h"
 #include "ctx.h"
+#include "device.h"
 #include "module.h"
 #include "print.h"
 #include "report.h"
 #include "reset.h"
 
+/* What show says of a device, read through the device reader (lib/device.c). */
 struct busdev {
-	const struct bus_kind *bus;
-	char name[128];
-	char path[PATH_MAX];		/* ROOT/sys/bus/BUS/devices/NAME */
-	char real[PATH_MAX];
+	struct device dev;
+	char path[PATH_MAX];		/* ROOT/sys/bus/BUS/devices/NAME, as shown */
+	const char *real;		/* ROOT/sys/devices/... */
 	char driver[NAME_MAX_LEN];
 	char override[NAME_MAX_LEN];
-	char modalias[256];
-	char group[16];
+	const char *modalias;
+	int group;			/* -1: none */
 	char of_node[PATH_MAX];		/* the node's path in the device tree */
 	char compat[COMPAT_LIST_MAX];
 	ssize_t compat_len;
 	char acpi_path[128], acpi_hid[32];
-	int fd;
 };
-
-static void read_word(const char *dir, const char *attr, char *buf, size_t size)
-{
-	char path[PATH_MAX];
-
-	buf[0] = '\0';
-	if (xsnprintf(path, sizeof(path), "%s/%s", dir, attr) || read_attr(path, buf, size) < 0)
-		buf[0] = '\0';
-	if (!strcmp(buf, "(null)"))
-		buf[0] = '\0';
-}
 
 static int busdev_load(struct vctx *ctx, const struct bus_kind *bus, const char *name,
 		       struct busdev *d)
 {
-	char path[PATH_MAX], target[PATH_MAX];
+	char target[PATH_MAX];
 	const char *base;
 	ssize_t n;
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	d->fd = -1;
-	d->bus = bus;
-	err = xstrcpy(d->name, sizeof(d->name), name);
+	d->modalias = "";
+	/* one confined walk: a device link that leads out of the root is not followed */
+	err = device_open(ctx, bus, name, &d->dev);
+	if (err == -ENODEV)
+		err = -ENOENT;	/* as show has always said it */
 	if (!err)
-		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/%s/devices/%s", bus->name, name);
+		err = ctx_path(ctx, d->path, sizeof(d->path), "/sys/bus/%s/devices/%s", bus->name,
+			       name);
+	if (!err)
+		err = device_realpath(&d->dev, &d->real);
 	if (err)
 		return err;
-	/* both confined: a device link that leads out of the root is not followed */
-	err = real_path(d->path, d->real, sizeof(d->real));
-	if (err)
-		return err;
-	d->fd = open_dir(d->path);
-	if (d->fd < 0)
-		return d->fd;
-	if (xsnprintf(path, sizeof(path), "%s/driver", d->path) == 0)
-		read_link_base(path, d->driver, sizeof(d->driver));
-	if (xsnprintf(path, sizeof(path), "%s/iommu_group", d->path) == 0)
-		read_link_base(path, d->group, sizeof(d->group));
-	read_word(d->path, "driver_override", d->override, sizeof(d->override));
-	read_word(d->path, "modalias", d->modalias, sizeof(d->modalias));
-	if (xsnprintf(path, sizeof(path), "%s/of_node", d->path) == 0 &&
-	    (n = readlink(path, target, sizeof(target) - 1)) > 0) {
+	if (device_driver(&d->dev, d->driver, sizeof(d->driver)))
+		d->driver[0] = '\0';
+	d->group = device_group(&d->dev);
+	if (device_override(&d->dev, d->override, sizeof(d->override)))
+		d->override[0] = '\0';
+	device_modalias(&d->dev, &d->modalias);
+	n = readlinkat(d->dev.fd, "of_node", target, sizeof(target) - 1);
+	if (n > 0) {
 		target[n] = '\0';
 		base = strstr(target, "/devicetree/base");
 		xstrcpy(d->of_node, sizeof(d->of_node),
 			base && base[16] ? base + 16 : base ? "/" : target);
 	}
-	d->compat_len = dt_compatible(ctx, d->fd, d->compat, sizeof(d->compat));
+	d->compat_len = dt_compatible(ctx, d->dev.fd, d->compat, sizeof(d->compat));
 	if (d->compat_len < 0)
 		d->compat_len = 0;
-	if (acpi_companion(ctx, d->fd, d->acpi_path, sizeof(d->acpi_path), d->acpi_hid,
+	if (acpi_companion(ctx, d->dev.fd, d->acpi_path, sizeof(d->acpi_path), d->acpi_hid,
 			   sizeof(d->acpi_hid)))
 		d->acpi_path[0] = d->acpi_hid[0] = '\0';
 	return 0;
-}
-
-static void busdev_free(struct busdev *d)
-{
-	if (d->fd >= 0)
-		close(d->fd);
-	d->fd = -1;
 }
 
 static void show_firmware(const struct busdev *d)
@@ -155,7 +134,7 @@ static void show_reset(struct vctx *ctx, const struct busdev *d)
 		out_null(OUT_JSON, "method", NULL);
 		out_null(OUT_JSON, "module", NULL);
 		out_text("               = none of the %zu has a handler: ", m.entries);
-		if (d->bus->id == BUS_AMBA)
+		if (d->dev.bus->id == BUS_AMBA)
 			out_text("vfio-amba needs none, but kernels\n"
 				 "               before 6.3 fail its probe without one (ENOENT)\n");
 		else
@@ -174,7 +153,7 @@ static void show_reset(struct vctx *ctx, const struct busdev *d)
 	out_bool(OUT_JSON, "used", NULL, m.index == 0);
 	if (m.index == 0)
 		out_text("               bind loads it before binding\n");
-	else if (d->bus->id == BUS_AMBA)
+	else if (d->dev.bus->id == BUS_AMBA)
 		out_text("               but vfio-amba asks for a handler of the first compatible\n"
 			 "               only (%s): it will not use this one; kernels before 6.3\n"
 			 "               fail vfio-amba's probe (ENOENT)\n", first);
@@ -275,8 +254,8 @@ int show_bus_device(struct vctx *ctx, const struct bus_kind *bus, const char *na
 	out_text("   now on:   %s", d.driver[0] ? d.driver : "no driver");
 	out_str(OUT_JSON, "override", NULL, d.override[0] ? d.override : NULL);
 	out_text(", driver_override %s\n", d.override[0] ? d.override : "(null)");
-	if (d.group[0] && all_digits(d.group))
-		out_int(OUT_ANY, "iommu_group", "   group:    %lld\n", atoll(d.group));
+	if (d.group >= 0)
+		out_int(OUT_ANY, "iommu_group", "   group:    %lld\n", d.group);
 	else
 		out_null(OUT_ANY, "iommu_group", "   group:    none: no IOMMU translates for this device "
 			 "(its firmware names none), so VFIO cannot use it\n");
@@ -310,7 +289,7 @@ int show_bus_device(struct vctx *ctx, const struct bus_kind *bus, const char *na
 			 bus->name);
 	}
 out:
-	busdev_free(&d);
+	device_close(&d.dev);
 	out_close_object();
 	return 0;
 }
