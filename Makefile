@@ -248,6 +248,10 @@ $(KSERIES:%=kernel-%): kernel-%: FORCE
 check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64 deb
 	test/run
 
+# check-host: the suites run from this machine (test/*.bats): fake roots,
+# and four that boot guests of test/vm themselves (boot, initramfs, package,
+# ansible-fleet: two guests driven by Ansible over SSH, with the .deb of
+# `make deb`). check-vm: the suites run inside a guest.
 check-host: all $(B)/kindex-diff fuzzers deb
 	test/run test/*.bats
 
