@@ -109,7 +109,7 @@ static int only_release(struct vctx *ctx)
 	err = ctx_path(ctx, dir, sizeof(dir), "/lib/modules");
 	if (err)
 		return err;
-	d = opendir(dir);
+	d = open_dir_stream(dir);
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {

@@ -67,7 +67,7 @@ bool iommu_group_on_probe(struct vctx *ctx)
 
 	if (ctx_path(ctx, path, sizeof(path), "/sys/class/iommu"))
 		return false;
-	dir = opendir(path);
+	dir = open_dir_stream(path);
 	if (!dir)
 		return false;
 	while (!found && (e = readdir(dir)))

@@ -128,12 +128,18 @@ static int no_dot(const struct dirent *de)
 /* Entries of dir in natural order (sda2 before sda10); none if it is missing. */
 int list_dir(const char *dir, struct dirent ***list, int *n)
 {
+	int fd = open_dir(dir), err;
+
 	*list = NULL;
-	*n = scandir(dir, list, no_dot, versionsort);
-	if (*n >= 0)
-		return 0;
 	*n = 0;
-	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
+	*n = scandirat(fd, ".", list, no_dot, versionsort);
+	err = *n < 0 ? -errno : 0;
+	close(fd);
+	if (*n < 0)
+		*n = 0;
+	return err;
 }
 
 void free_list(struct dirent **list, int n)

@@ -273,7 +273,7 @@ static int root_walk(const struct pcidev *d, const char *node, struct sb *chain,
 	err = list_dir(path, &list, &n);
 	for (i = 0; i < n && !err; i++) {
 		if (xsnprintf(path, sizeof(path), "%s/slaves/%s", node, list[i]->d_name) ||
-		    !realpath(path, real))
+		    real_path(path, real, sizeof(real)))
 			continue;
 		next = *chain;
 		sb_add(&next, " over %s", base_name(real));
@@ -298,7 +298,7 @@ static int root_uses(struct vctx *ctx, const struct pcidev *d, const struct mnts
 		       major(r->dev), minor(r->dev));
 	if (err)
 		return err;
-	if (!realpath(path, real))
+	if (real_path(path, real, sizeof(real)))
 		return 0;	/* not a block device sysfs knows */
 	sb_add(&chain, "holds the root file system (/ on %s", base_name(real));
 	return root_walk(d, real, &chain, 0, u);
@@ -416,7 +416,7 @@ static int holder_uses(struct vctx *ctx, const struct blk *b, struct uses *u)
 		/* a device-mapper holder has a name people know (vg-root) */
 		if (!ctx_path(ctx, path, sizeof(path), "/sys/class/block/%s/holders/%s",
 			      b->name, list[i]->d_name) &&
-		    realpath(path, real) &&
+		    !real_path(path, real, sizeof(real)) &&
 		    !xsnprintf(path, sizeof(path), "%s/dm/name", real) &&
 		    read_attr(path, dmname, sizeof(dmname)) > 0)
 			sb_add(&s, " (%s)", dmname);

@@ -95,7 +95,8 @@ static int fb_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 
 		if (strncmp(fb, "fb", 2) || !fb[2] || strspn(fb + 2, "0123456789") != strlen(fb + 2))
 			continue;
-		if (xsnprintf(path, sizeof(path), "%s/%s/device", dir, fb) || !realpath(path, real)) {
+		if (xsnprintf(path, sizeof(path), "%s/%s/device", dir, fb) ||
+		    real_path(path, real, sizeof(real))) {
 			first = false;
 			continue;
 		}
@@ -145,7 +146,7 @@ int serial_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 		if (!close || !memchr(open, 'E', (size_t)(close - open)))
 			continue;
 		if (ctx_path(ctx, path, sizeof(path), "/sys/class/tty/%s", name) ||
-		    !realpath(path, real) || !under(real, d->realpath))
+		    real_path(path, real, sizeof(real)) || !under(real, d->realpath))
 			continue;
 		snprintf(what, sizeof(what), "serial console %s is on it", name);
 		err = add_use(u, USE_CONSOLE, name, what);

@@ -34,7 +34,7 @@ void device_fd(const char *fdinfo, const struct pcidev *d, struct vfio_fds *h)
 	bool named = false;
 	FILE *f;
 
-	f = fopen(fdinfo, "re");
+	f = fopen_regular(fdinfo);
 	while (f && getline(&line, &cap, f) > 0) {
 		if (strncmp(line, key, sizeof(key) - 1))
 			continue;

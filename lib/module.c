@@ -214,7 +214,7 @@ int mod_bus_driver(struct vctx *ctx, const char *module, const char *bus, char *
 	err = ctx_path(ctx, dir, sizeof(dir), "/sys/module/%s/drivers", module);
 	if (err)
 		return err;
-	d = opendir(dir);
+	d = open_dir_stream(dir);
 	if (!d)
 		return errno == ENOENT ? -ENOENT : -errno;
 	while ((de = readdir(d))) {

@@ -253,7 +253,7 @@ static int list_addrs(const char *dir, char (**addrs)[PCI_ADDR_MAX], size_t *n)
 	int err = 0;
 	DIR *d;
 
-	d = opendir(dir);
+	d = open_dir_stream(dir);
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
@@ -322,7 +322,7 @@ int dev_list(struct vctx *ctx, const struct bus_kind *bus, char (**ids)[DEV_ID_M
 	err = ctx_path(ctx, dir, sizeof(dir), "/sys/bus/%s/devices", bus->name);
 	if (err)
 		return err;
-	d = opendir(dir);
+	d = open_dir_stream(dir);
 	if (!d && errno != ENOENT)
 		return -errno;
 	while (d && (de = readdir(d))) {

@@ -193,6 +193,24 @@ int open_dir(const char *path)
 	return open_confined(path, O_RDONLY | O_DIRECTORY, 0);
 }
 
+DIR *open_dir_stream(const char *path)
+{
+	int fd = open_dir(path), e;
+	DIR *d;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
 ssize_t read_attr_fd(int fd, char *buf, size_t size)
 {
 	size_t len = 0;

@@ -2,6 +2,7 @@
 #ifndef VFIOCTL_UTIL_H
 #define VFIOCTL_UTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <errno.h>
 #include <stddef.h>
@@ -50,6 +51,8 @@ int open_regular_at(int dirfd, const char *name);
 FILE *fopen_regular(const char *path);
 /* A directory, O_RDONLY|O_DIRECTORY, confined: the fd or -errno. */
 int open_dir(const char *path);
+/* The same as a stream for readdir(3): opendir(3), confined. NULL with errno set. */
+DIR *open_dir_stream(const char *path);
 
 /*
  * Read a small text file such as a sysfs attribute into buf (NUL-terminated,

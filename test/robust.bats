@@ -162,3 +162,43 @@ journal() { mkdir -p "$ROOT/run/vfioctl"; printf '%b' "$1" > "$ROOT/run/vfioctl/
 	assert_success
 	assert_equal "$stderr" ""
 }
+
+# Every symlink under ROOT/sys made absolute ("/sys/devices/..."): inside
+# --root they name the same places; followed from the host they would not.
+absolute_links() {
+	local l t
+	while IFS= read -r -d '' l; do
+		t=$(readlink -f -- "$l") || return 1
+		[[ $t = "$ROOT"/* ]] || return 1
+		ln -sfn -- "/${t#"$ROOT"/}" "$l" || return 1
+	done < <(find "$ROOT/sys" -type l -print0)
+}
+
+@test "absolute sysfs links are resolved inside --root: list-devices, list-candidates, show and the in-use checks answer the same" {
+	local cmd before=()
+	local -a cmds=("--json list-devices" "--json list-candidates" "--json show 0000:00:03.0"
+		"--json show 0000:00:0c.0" "--json list-overrides" "--json show 0000:00:07.0")
+	# in-use checks that follow class links: the root's disk, a framebuffer
+	fixture_add_blockdev "$ROOT" 0000:00:07.0 nvme0n1 1 2
+	fixture_add_holder "$ROOT" nvme0n1p2 dm-0 vg0-root
+	fixture_mount "$ROOT" dm-0 /
+	fixture_add_fb "$ROOT" 0000:00:01.0 fb0 console drm
+	for cmd in "${cmds[@]}"; do
+		# shellcheck disable=SC2086 # the command's words
+		run --separate-stderr "$VFIOCTL" --root "$ROOT" $cmd
+		assert_success
+		jq -e 'length > 0' <<<"$output" >/dev/null
+		before+=("$output")
+	done
+	absolute_links
+	[ "$(readlink "$ROOT/sys/bus/pci/devices/0000:00:03.0")" = /sys/devices/pci0000:00/0000:00:03.0 ]
+	jq -e '.[] | select(.device == "0000:00:07.0") | .in_use == ["root", "holder"]' <<<"${before[0]}"
+	local k=0
+	for cmd in "${cmds[@]}"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$VFIOCTL" --root "$ROOT" $cmd
+		assert_success
+		assert_equal "$output" "${before[k]}"
+		k=$((k + 1))
+	done
+}
