@@ -443,16 +443,6 @@ vmd_nvme=10000:01:00.0
 
 # --- links resolved inside the root -------------------------------------
 
-# Every symlink under ROOT/sys made absolute, as seen from the root ("/sys/...").
-absolute_links() {
-	local l t
-	while IFS= read -r -d '' l; do
-		t=$(readlink -f -- "$l") || return 1
-		[[ $t = "$ROOT"/* ]] || return 1
-		ln -sfn -- "/${t#"$ROOT"/}" "$l" || return 1
-	done < <(find "$ROOT/sys" -type l -print0)
-}
-
 @test "links: with every sysfs link absolute (inside --root), the framebuffer, serial console, root and holder checks answer the same" {
 	fixture_add_blockdev "$ROOT" $nvme nvme0n1 1 2
 	fixture_add_holder "$ROOT" nvme0n1p2 dm-0 vg0-root
@@ -467,7 +457,7 @@ absolute_links() {
 	assert_line "$nvme holder nvme0n1p2: nvme0n1p2 is held by dm-0 (vg0-root)"
 	assert_line "0000:00:01.0 console fb0: framebuffer fb0 (the console) is on it, through DRM card0"
 	assert_line "0000:00:16.3 console ttyS4: serial console ttyS4 is on it"
-	absolute_links
+	fixture_absolute_links "$ROOT"
 	[ "$(readlink "$ROOT/sys/class/tty/ttyS4")" = /sys/devices/pci0000:00/0000:00:16.3/tty/ttyS4 ]
 	run uses $nvme 0000:00:01.0 0000:00:16.3
 	assert_success

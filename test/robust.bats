@@ -163,17 +163,6 @@ journal() { mkdir -p "$ROOT/run/vfioctl"; printf '%b' "$1" > "$ROOT/run/vfioctl/
 	assert_equal "$stderr" ""
 }
 
-# Every symlink under ROOT/sys made absolute ("/sys/devices/..."): inside
-# --root they name the same places; followed from the host they would not.
-absolute_links() {
-	local l t
-	while IFS= read -r -d '' l; do
-		t=$(readlink -f -- "$l") || return 1
-		[[ $t = "$ROOT"/* ]] || return 1
-		ln -sfn -- "/${t#"$ROOT"/}" "$l" || return 1
-	done < <(find "$ROOT/sys" -type l -print0)
-}
-
 @test "absolute sysfs links are resolved inside --root: list-devices, list-candidates, show and the in-use checks answer the same" {
 	local cmd before=()
 	local -a cmds=("--json list-devices" "--json list-candidates" "--json show 0000:00:03.0"
@@ -190,7 +179,7 @@ absolute_links() {
 		jq -e 'length > 0' <<<"$output" >/dev/null
 		before+=("$output")
 	done
-	absolute_links
+	fixture_absolute_links "$ROOT"
 	[ "$(readlink "$ROOT/sys/bus/pci/devices/0000:00:03.0")" = /sys/devices/pci0000:00/0000:00:03.0 ]
 	jq -e '.[] | select(.device == "0000:00:07.0") | .in_use == ["root", "holder"]' <<<"${before[0]}"
 	local k=0
