@@ -14,7 +14,8 @@ setup() {
 	TRACE=$BATS_TEST_TMPDIR/writes
 }
 
-# show_json DEV: show --json, one object
+# show_json DEV: show --json, one object (run it with --separate-stderr: a
+# warning on stderr must not land in the JSON that jq reads next)
 show_json() {
 	"$VFIOCTL" --root "$ROOT" --json show "$1" | jq -c 'if type == "array" then .[0] else . end'
 }
@@ -52,7 +53,7 @@ show_json() {
 }
 
 @test "show: a handler for the second compatible only is found, and said to be of no use to vfio-platform" {
-	run show_json platform/fff50000.ethernet
+	run --separate-stderr show_json platform/fff50000.ethernet
 	assert_success
 	assert_equal "$(jq -c .compatible <<<"$output")" '["vfxt,hb-xgmac-v2","calxeda,hb-xgmac"]'
 	assert_equal "$(jq -c .reset <<<"$output")" \
@@ -68,7 +69,7 @@ show_json() {
 	fixture_load_module "$ROOT" vfio_platform platform:vfio-platform
 	mkdir -p "$ROOT/sys/module/vfio_platform/parameters"
 	echo N > "$ROOT/sys/module/vfio_platform/parameters/reset_required"
-	run show_json platform/e0300000.sata
+	run --separate-stderr show_json platform/e0300000.sata
 	assert_equal "$(jq -c .reset <<<"$output")" '{"method":null,"module":null,"reset_required":false}'
 	assert_equal "$(jq -r .driver <<<"$output")" vfio-platform
 	run "$VFIOCTL" --root "$ROOT" show platform/e0300000.sata
@@ -77,7 +78,7 @@ show_json() {
 }
 
 @test "show: an ACPI platform device has its companion and _RST instead of a compatible" {
-	run show_json platform/AMDI8001:00
+	run --separate-stderr show_json platform/AMDI8001:00
 	assert_success
 	assert_equal "$(jq -c .acpi <<<"$output")" '{"path":"\\_SB_.XGE1","hid":"AMDI8001"}'
 	assert_equal "$(jq -r .of_node <<<"$output")" null
@@ -93,12 +94,12 @@ show_json() {
 }
 
 @test "show cdx/NAME: vfio_cdx aliases rank like PCI's, the exact variant first, the generic one otherwise" {
-	run show_json cdx/cdx-00:00
+	run --separate-stderr show_json cdx/cdx-00:00
 	assert_equal "$(jq -r .vfio_alias <<<"$output")" vfio_cdx:v10EEd8084sv10EEsd8084c000000
 	assert_equal "$(jq -r '[.candidates[] | "\(.module) \(.wildcards)"] | join(",")' <<<"$output")" \
 		"vfxt_cdx_vfio 3,vfio_cdx 5"
 	assert_equal "$(jq -r .module.name <<<"$output")" vfxt_cdx_vfio
-	run show_json cdx/cdx-00:01
+	run --separate-stderr show_json cdx/cdx-00:01
 	assert_equal "$(jq -r .module.name <<<"$output")" vfio_cdx
 	assert_equal "$(jq -r .iommu_group <<<"$output")" 71
 }
@@ -107,7 +108,7 @@ show_json() {
 	run "$VFIOCTL" --root "$ROOT" show fsl-mc/dpni.2
 	assert_line "               module is the choice, vfio_fsl_mc"
 	assert_line "   container: dprc.3 (vfio-fsl-mc takes a container; bind it, its objects follow)"
-	run show_json fsl-mc/dprc.2
+	run --separate-stderr show_json fsl-mc/dprc.2
 	assert_equal "$(jq -r .container <<<"$output")" dprc.2
 }
 
@@ -134,7 +135,7 @@ show_json() {
 	rm "$n/compatible"
 	printf 'evil\0' > "$BATS_TEST_TMPDIR/outside"
 	ln -s "$BATS_TEST_TMPDIR/outside" "$n/compatible"
-	run show_json platform/e0700000.xgmac
+	run --separate-stderr show_json platform/e0700000.xgmac
 	assert_success
 	assert_equal "$(jq -c .compatible <<<"$output")" '[]'
 	refute_output --partial evil
@@ -147,7 +148,7 @@ show_json() {
 	echo 'of:Nevil-outsideT(null)' > "$BATS_TEST_TMPDIR/outside-dev/modalias"
 	rm "$ROOT/sys/bus/platform/devices/e0700000.xgmac"
 	ln -s "$BATS_TEST_TMPDIR/outside-dev" "$ROOT/sys/bus/platform/devices/e0700000.xgmac"
-	run show_json platform/e0700000.xgmac
+	run --separate-stderr show_json platform/e0700000.xgmac
 	refute_output --partial evil-outside
 	refute_output --partial "$BATS_TEST_TMPDIR/outside-dev"
 }
