@@ -293,10 +293,25 @@ static int cmp_id_qsort(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+int pci_addrs_as_ids(char (*addrs)[PCI_ADDR_MAX], size_t n, size_t extra,
+		     char (**ids)[DEV_ID_MAX])
+{
+	char (*v)[DEV_ID_MAX] = calloc(n + extra + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		memcpy(v[i], addrs[i], PCI_ADDR_MAX);
+	free(addrs);
+	if (!v)
+		return -ENOMEM;
+	*ids = v;
+	return 0;
+}
+
 int dev_list(struct vctx *ctx, const struct bus_kind *bus, char (**ids)[DEV_ID_MAX], size_t *n)
 {
 	char dir[PATH_MAX], (*v)[DEV_ID_MAX] = NULL;
-	size_t count = 0, cap = 0, i;
+	size_t count = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
 	int err;
@@ -305,19 +320,11 @@ int dev_list(struct vctx *ctx, const struct bus_kind *bus, char (**ids)[DEV_ID_M
 		char (*addrs)[PCI_ADDR_MAX];
 
 		err = pcidev_list(ctx, &addrs, &count);
-		if (err)
-			return err;
-		v = calloc(count ? count : 1, sizeof(*v));
-		if (!v) {
-			free(addrs);
-			return -ENOMEM;
-		}
-		for (i = 0; i < count; i++)
-			memcpy(v[i], addrs[i], PCI_ADDR_MAX);
-		free(addrs);
-		*ids = v;
-		*n = count;
-		return 0;
+		if (!err)
+			err = pci_addrs_as_ids(addrs, count, 0, ids);
+		if (!err)
+			*n = count;
+		return err;
 	}
 	err = ctx_path(ctx, dir, sizeof(dir), "/sys/bus/%s/devices", bus->name);
 	if (err)

@@ -88,6 +88,13 @@ int dev_key(const char *id, char *key, size_t size);
 int pcidev_list(struct vctx *ctx, char (**addrs)[PCI_ADDR_MAX], size_t *n);
 
 /*
+ * The n addresses of addrs (which this frees, whatever it returns) as ids
+ * in a new array with room for extra more. Free *ids with free().
+ */
+int pci_addrs_as_ids(char (*addrs)[PCI_ADDR_MAX], size_t n, size_t extra,
+		     char (**ids)[DEV_ID_MAX]);
+
+/*
  * Every device of bus as ids (PCI addresses, or BUS/NAME), sorted: PCI's
  * by address, the others' by name. A bus this kernel does not have (no
  * sys/bus/BUS) has none. Free *ids with free().

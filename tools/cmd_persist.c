@@ -474,16 +474,10 @@ static int apply_devices(struct vctx *ctx, const struct records *rs, char (**ids
 	int err;
 
 	err = pci_devices(ctx, &addrs, &count);
+	if (!err)
+		err = pci_addrs_as_ids(addrs, count, rs->n, &v);
 	if (err)
 		return err;
-	v = calloc(count + rs->n + 1, sizeof(*v));
-	if (!v) {
-		free(addrs);
-		return -ENOMEM;
-	}
-	for (i = 0; i < count; i++)
-		memcpy(v[i], addrs[i], PCI_ADDR_MAX);
-	free(addrs);
 	for (i = 0; i < rs->n; i++) {
 		if (!record_other_bus(&rs->v[i]) || !dev_present(ctx, rs->v[i].addr))
 			continue;
