@@ -151,63 +151,79 @@ void free_list(struct dirent **list, int n)
 	free(list);
 }
 
-/* The entries of one ROOT/sys/class/CLASS and where each one's device is. */
-struct class_list {
-	char name[16];
-	unsigned long gen;		/* sysfs_generation() when read */
+/*
+ * What every device's check reads of the host (procfs files, class
+ * listings, the mount table, the root's block device chain, the network
+ * table, the framebuffers) is the same for all of them: each is built
+ * once per process while vfioctl changes nothing, and again after a
+ * write (sysfs_generation), since a probe makes new interfaces and disks.
+ */
+struct memo {
+	char key[32];
+	unsigned long gen;		/* sysfs_generation() when built */
+	void *val;
+	void (*free)(void *val);
+};
+
+struct inuse_cache {
+	struct memo m[24];
 	size_t n;
-	char (*entry)[USE_NAME_MAX];
-	char **real;			/* NULL: not resolved */
 };
 
-/* A procfs file read whole (open_under_root); buf NULL when missing. */
-struct proc_file {
-	char rel[32];
-	unsigned long gen;
-	char *buf;
-	size_t len;
-};
-
-struct class_cache {
-	struct class_list cls[8];
-	size_t n;
-	struct proc_file files[8];
-	size_t nfiles;
-};
-
-static void class_list_free(struct class_list *c)
+static void inuse_cache_free(void *p)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->real[i]);
-	free(c->real);
-	free(c->entry);
-	c->real = NULL;
-	c->entry = NULL;
-	c->n = 0;
-}
-
-static void class_cache_free(void *p)
-{
-	struct class_cache *cc = p;
+	struct inuse_cache *cc = p;
 	size_t i;
 
 	for (i = 0; i < cc->n; i++)
-		class_list_free(&cc->cls[i]);
-	for (i = 0; i < cc->nfiles; i++)
-		free(cc->files[i].buf);
+		if (cc->m[i].val && cc->m[i].free)
+			cc->m[i].free(cc->m[i].val);
 	free(cc);
 }
 
-static struct class_cache *inuse_cache(struct vctx *ctx)
+int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx, const char *key, void **val),
+	       void (*free_fn)(void *val), void **val)
 {
-	if (!ctx->class_cache) {
-		ctx->class_cache = calloc(1, sizeof(struct class_cache));
-		if (ctx->class_cache)
-			ctx->class_cache_free = class_cache_free;
+	struct inuse_cache *cc = ctx->class_cache;
+	struct memo *m = NULL;
+	size_t i;
+	int err;
+
+	*val = NULL;
+	if (!cc) {
+		cc = calloc(1, sizeof(*cc));
+		if (!cc)
+			return -ENOMEM;
+		ctx->class_cache = cc;
+		ctx->class_cache_free = inuse_cache_free;
 	}
-	return ctx->class_cache;
+	for (i = 0; i < cc->n && !m; i++)
+		if (!strcmp(cc->m[i].key, key))
+			m = &cc->m[i];
+	if (m && m->gen == sysfs_generation() && m->val) {
+		*val = m->val;
+		return 0;
+	}
+	if (!m) {
+		if (cc->n == ARRAY_SIZE(cc->m) || strlen(key) >= sizeof(m->key))
+			return -ENOSPC;
+		m = &cc->m[cc->n++];
+		memcpy(m->key, key, strlen(key) + 1);
+	}
+	if (m->val && m->free)
+		m->free(m->val);
+	m->val = NULL;
+	m->free = free_fn;
+	err = build(ctx, key, &m->val);
+	if (err) {
+		if (m->val && free_fn)
+			free_fn(m->val);
+		m->val = NULL;	/* not known: built again next time */
+		return err;
+	}
+	m->gen = sysfs_generation();
+	*val = m->val;
+	return 0;
 }
 
 /* The whole of a regular file into *buf (NUL-terminated). 0 or -errno. */
@@ -258,49 +274,53 @@ static int slurp(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+/* A procfs file read whole; buf NULL when missing. */
+struct proc_file {
+	char *buf;
+	size_t len;
+};
+
+static void proc_file_free(void *p)
+{
+	struct proc_file *pf = p;
+
+	free(pf->buf);
+	free(pf);
+}
+
+/* A missing file is an empty one: the fake roots hold only what a test needs. */
+static int proc_file_read(struct vctx *ctx, const char *rel, void **val)
+{
+	struct proc_file *pf = calloc(1, sizeof(*pf));
+	char path[PATH_MAX];
+	int err;
+
+	if (!pf)
+		return -ENOMEM;
+	*val = pf;
+	err = ctx_path(ctx, path, sizeof(path), "%s", rel);
+	/* confined to the root, and a FIFO in its place does not block */
+	if (!err)
+		err = slurp(path, &pf->buf, &pf->len);
+	return err == -ENOENT || err == -ENOTDIR ? 0 : err;
+}
+
 /*
- * A missing file is an empty one: the fake roots hold only what a test
- * needs. The files are procfs's views of the whole host (mounts, swaps,
- * consoles, addresses and routes), the same for every device: read once
- * per process while vfioctl changes nothing, again after a write
- * (sysfs_generation), as the class listings are; each caller gets its own
- * stream over the copy.
+ * procfs's views of the whole host (mounts, swaps, consoles, addresses and
+ * routes), the same for every device; each caller gets its own stream
+ * over the one copy.
  */
 int open_under_root(struct vctx *ctx, const char *rel, FILE **f)
 {
-	struct class_cache *cc = inuse_cache(ctx);
-	struct proc_file *pf = NULL;
-	char path[PATH_MAX];
-	size_t i;
+	struct proc_file *pf;
+	void *val;
 	int err;
 
 	*f = NULL;
-	if (!cc)
-		return -ENOMEM;
-	for (i = 0; i < cc->nfiles; i++)
-		if (!strcmp(cc->files[i].rel, rel))
-			pf = &cc->files[i];
-	if (!pf) {
-		if (cc->nfiles == ARRAY_SIZE(cc->files) || strlen(rel) >= sizeof(pf->rel))
-			return -ENOSPC;
-		pf = &cc->files[cc->nfiles++];
-		memcpy(pf->rel, rel, strlen(rel) + 1);
-		pf->gen = sysfs_generation() - 1;
-	}
-	if (pf->gen != sysfs_generation()) {
-		free(pf->buf);
-		pf->buf = NULL;
-		pf->len = 0;
-		err = ctx_path(ctx, path, sizeof(path), "%s", rel);
-		/* confined to the root, and a FIFO in its place does not block */
-		if (!err)
-			err = slurp(path, &pf->buf, &pf->len);
-		if (err == -ENOENT || err == -ENOTDIR)
-			err = 0;
-		if (err)
-			return err;
-		pf->gen = sysfs_generation();
-	}
+	err = inuse_memo(ctx, rel, proc_file_read, proc_file_free, &val);
+	if (err)
+		return err;
+	pf = val;
 	/* fmemopen takes no empty buffer: an empty file reads as a missing one */
 	if (!pf->buf || !pf->len)
 		return 0;
@@ -308,95 +328,178 @@ int open_under_root(struct vctx *ctx, const char *rel, FILE **f)
 	return *f ? 0 : -errno;
 }
 
-static int class_list_read(struct vctx *ctx, struct class_list *c)
+/*
+ * For a file whose parsed form is kept (inuse_memo): read as it is, no
+ * copy kept. Missing is empty (*f NULL); a FIFO in its place does not block.
+ */
+int open_proc(struct vctx *ctx, const char *rel, FILE **f)
+{
+	char path[PATH_MAX];
+	int err;
+
+	*f = NULL;
+	err = ctx_path(ctx, path, sizeof(path), "%s", rel);
+	if (err)
+		return err;
+	*f = fopen_regular(path);
+	if (*f)
+		return 0;
+	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+}
+
+/*
+ * The entries of one ROOT/sys/class/CLASS and where each one's device is,
+ * in natural order (eth2 before eth10), and by resolved path (byreal), so
+ * that the entries below a device are found by a binary search.
+ */
+struct class_list {
+	char prefix[PATH_MAX];	/* ROOT/sys/devices/, left out of every real */
+	size_t plen;
+	size_t n;
+	char **entry;		/* NULL: the base name of real */
+	char **real;
+	size_t *byreal;
+};
+
+static void class_list_free(void *p)
+{
+	struct class_list *c = p;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->entry[i]);
+		free(c->real[i]);
+	}
+	free(c->entry);
+	free(c->real);
+	free(c->byreal);
+	free(c);
+}
+
+static int by_real(const void *a, const void *b, void *arg)
+{
+	const struct class_list *c = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(c->real[x], c->real[y]);
+
+	return r ? r : (x > y) - (x < y);
+}
+
+static int class_list_read(struct vctx *ctx, const char *key, void **val)
 {
 	char dir[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
+	struct class_list *c;
 	struct dirent **list;
 	int i, n, err;
 	size_t k = 0;
 
-	c->gen = sysfs_generation();
-	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/%s", c->name);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	*val = c;
+	err = xsnprintf(c->prefix, sizeof(c->prefix), "%s/sys/devices/", ctx->root);
+	c->plen = strlen(c->prefix);
+	if (!err)
+		err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/%s", key + strlen("class:"));
 	if (!err)
 		err = list_dir(dir, &list, &n);
 	if (err)
 		return err;
 	c->entry = calloc((size_t)n + 1, sizeof(*c->entry));
 	c->real = calloc((size_t)n + 1, sizeof(*c->real));
-	if (!c->entry || !c->real)
+	c->byreal = calloc((size_t)n + 1, sizeof(*c->byreal));
+	if (!c->entry || !c->real || !c->byreal)
 		err = -ENOMEM;
 	for (i = 0; i < n && !err; i++) {
-		if (xsnprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) ||
-		    xstrcpy(c->entry[k], sizeof(c->entry[k]), list[i]->d_name) ||
+		if (strlen(list[i]->d_name) >= USE_NAME_MAX ||
+		    xsnprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) ||
 		    real_path(path, real, sizeof(real)))
 			continue;
-		c->real[k] = strdup(real);
-		if (!c->real[k])
+		/* every device is there, and the prefix is the same for all */
+		if (strncmp(real, c->prefix, c->plen))
+			continue;
+		/* the name is the device's own (class/net/eth0 -> .../net/eth0): no copy */
+		c->entry[k] = strcmp(base_name(real), list[i]->d_name) ? strdup(list[i]->d_name) : NULL;
+		c->real[k] = strdup(real + c->plen);
+		if ((!c->entry[k] && strcmp(base_name(real), list[i]->d_name)) || !c->real[k]) {
+			free(c->entry[k]);
+			free(c->real[k]);
 			err = -ENOMEM;
-		else
+		} else {
+			c->byreal[k] = k;
 			k++;
+		}
 	}
 	c->n = k;
 	free_list(list, n);
+	qsort_r(c->byreal, c->n, sizeof(*c->byreal), by_real, c);
 	return err;
 }
 
-/*
- * ROOT/sys/class/CLASS, read once per process while vfioctl changes
- * nothing: list-devices asks for every device, and each entry's realpath
- * costs a readlink per component. After a write (sysfs_generation) it is
- * read again, since a probe makes new interfaces and disks.
- */
-static int class_list(struct vctx *ctx, const char *class, const struct class_list **out)
+static int by_index(const void *a, const void *b)
 {
-	struct class_cache *cc = inuse_cache(ctx);
-	struct class_list *c = NULL;
-	size_t i;
-	int err;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	if (!cc)
-		return -ENOMEM;
-	for (i = 0; i < cc->n; i++)
-		if (!strcmp(cc->cls[i].name, class))
-			c = &cc->cls[i];
-	if (c && c->gen == sysfs_generation()) {
-		*out = c;
-		return 0;
-	}
-	if (!c) {
-		if (cc->n == ARRAY_SIZE(cc->cls) || strlen(class) >= sizeof(c->name))
-			return -ENOSPC;
-		c = &cc->cls[cc->n++];
-		memcpy(c->name, class, strlen(class) + 1);
-	}
-	class_list_free(c);
-	err = class_list_read(ctx, c);
-	if (err) {
-		class_list_free(c);
-		c->gen = sysfs_generation() - 1;	/* not known: read again next time */
-		return err;
-	}
-	*out = c;
-	return 0;
+	return (x > y) - (x < y);
 }
 
 /*
  * Call fn for every entry of ROOT/sys/class/CLASS whose device lies below d,
- * at any depth (one realpath per entry, whatever the depth, once per
- * process), with its name and resolved path. A non-zero return from fn
- * stops the walk.
+ * at any depth, with its name and resolved path, in the listing's natural
+ * order. A non-zero return from fn stops the walk. The entries below d
+ * share d's path as a prefix, so they sit together in the listing sorted
+ * by path: a binary search finds them, whatever the size of the class.
  */
 int each_below(struct vctx *ctx, const char *class, const struct pcidev *d,
 	       int (*fn)(void *arg, const char *name, const char *real), void *arg)
 {
-	const struct class_list *c;
-	size_t i;
+	size_t lo, hi, mid, len, *hit = NULL, nhit = 0, i;
+	char key[32], real[PATH_MAX];
+	struct class_list *c;
+	const char *dev;
+	void *val;
 	int err;
 
-	err = class_list(ctx, class, &c);
-	for (i = 0; !err && i < c->n; i++)
-		if (under(c->real[i], d->realpath))
-			err = fn(arg, c->entry[i], c->real[i]);
+	if (xsnprintf(key, sizeof(key), "class:%s", class))
+		return -ENAMETOOLONG;
+	err = inuse_memo(ctx, key, class_list_read, class_list_free, &val);
+	if (err)
+		return err;
+	c = val;
+	if (strncmp(d->realpath, c->prefix, c->plen))
+		return 0;
+	dev = d->realpath + c->plen;
+	len = strlen(dev);
+	/* the first entry whose path is not below d's in sort order */
+	lo = 0;
+	hi = c->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(c->real[c->byreal[mid]], dev) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < c->n && !strncmp(c->real[c->byreal[i]], dev, len); i++) {
+		size_t *v;
+
+		if (!under(c->real[c->byreal[i]], dev))
+			continue;	/* a sibling named like d and more: 0000:00:01.0x */
+		v = realloc(hit, (nhit + 1) * sizeof(*hit));
+		if (!v) {
+			free(hit);
+			return -ENOMEM;
+		}
+		hit = v;
+		hit[nhit++] = c->byreal[i];
+	}
+	qsort(hit, nhit, sizeof(*hit), by_index);
+	for (i = 0; i < nhit && !err; i++) {
+		err = xsnprintf(real, sizeof(real), "%s%s", c->prefix, c->real[hit[i]]);
+		if (!err)
+			err = fn(arg, c->entry[hit[i]] ? c->entry[hit[i]] : base_name(real), real);
+	}
+	free(hit);
 	return err;
 }
 

@@ -186,10 +186,10 @@ int read_mounts(struct vctx *ctx, struct mnts *m)
 	FILE *f;
 
 	m->root = -1;
-	err = open_under_root(ctx, "/proc/self/mountinfo", &f);
+	err = open_proc(ctx, "/proc/self/mountinfo", &f);
 	if (!err && !f) {
 		info = false;
-		err = open_under_root(ctx, "/proc/mounts", &f);
+		err = open_proc(ctx, "/proc/mounts", &f);
 	}
 	if (err)
 		return err;
@@ -249,23 +249,51 @@ static struct blk *blk_by_name(struct blks *b, const char *name)
 }
 
 /*
- * The root file system: from the block device of "/" down its slaves/
- * (dm, md and bcache list the devices they are built on there) until a
- * device below the PCI device. chain is "/ on dm-1 over dm-0" so far.
+ * The root file system: the block device of "/" and, down its slaves/
+ * (dm, md and bcache list the devices they are built on there), every
+ * device it is built on, in depth-first order, each with its depth and
+ * the text so far ("/ on dm-1 over dm-0"). Read once for all devices.
  */
-static int root_walk(const struct pcidev *d, const char *node, struct sb *chain,
-		     int depth, struct uses *u)
+struct root_node {
+	char *real;
+	int depth;
+	struct sb chain;
+};
+
+struct root_chain {
+	struct root_node *v;
+	size_t n;
+};
+
+static void root_chain_free(void *p)
+{
+	struct root_chain *r = p;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].real);
+	free(r->v);
+	free(r);
+}
+
+static int root_add(struct root_chain *r, const char *node, int depth, const struct sb *chain)
 {
 	char path[PATH_MAX], real[PATH_MAX];
+	struct root_node *v;
 	struct dirent **list;
 	struct sb next;
 	int i, n, err;
 
-	if (under(node, d->realpath)) {
-		next = *chain;
-		sb_add(&next, ")");
-		return add_sb(u, USE_ROOT, base_name(node), &next);
-	}
+	v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r->v = v;
+	v[r->n].real = strdup(node);
+	if (!v[r->n].real)
+		return -ENOMEM;
+	v[r->n].depth = depth;
+	v[r->n].chain = *chain;
+	r->n++;
 	if (depth >= STACK_DEPTH_MAX)
 		return 0;
 	if (xsnprintf(path, sizeof(path), "%s/slaves", node))
@@ -277,31 +305,94 @@ static int root_walk(const struct pcidev *d, const char *node, struct sb *chain,
 			continue;
 		next = *chain;
 		sb_add(&next, " over %s", base_name(real));
-		err = root_walk(d, real, &next, depth + 1, u);
+		err = root_add(r, real, depth + 1, &next);
 	}
 	free_list(list, n);
 	return err;
 }
 
-static int root_uses(struct vctx *ctx, const struct pcidev *d, const struct mnts *m,
-		     struct uses *u)
+static void mnts_release(void *p)
 {
-	char path[PATH_MAX], real[PATH_MAX];
-	const struct mnt *r;
-	struct sb chain = { .len = 0 };
+	mnts_free(p);
+	free(p);
+}
+
+static int mounts_read(struct vctx *ctx, const char *key, void **val)
+{
+	struct mnts *m = calloc(1, sizeof(*m));
+
+	(void)key;
+	if (!m)
+		return -ENOMEM;
+	*val = m;
+	return read_mounts(ctx, m);
+}
+
+/* The mount table, read once for all devices (inuse_memo). */
+static int mounts(struct vctx *ctx, const struct mnts **m)
+{
+	void *val;
 	int err;
 
-	if (m->root < 0 || !m->v[m->root].known)
-		return 0;
-	r = &m->v[m->root];
+	err = inuse_memo(ctx, "mounts", mounts_read, mnts_release, &val);
+	*m = val;
+	return err;
+}
+
+static int root_chain_read(struct vctx *ctx, const char *key, void **val)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+	struct root_chain *r = calloc(1, sizeof(*r));
+	struct sb chain = { .len = 0 };
+	const struct mnts *m;
+	const struct mnt *top;
+	int err;
+
+	(void)key;
+	if (!r)
+		return -ENOMEM;
+	*val = r;
+	err = mounts(ctx, &m);
+	if (err || m->root < 0 || !m->v[m->root].known)
+		return err;
+	top = &m->v[m->root];
 	err = ctx_path(ctx, path, sizeof(path), "/sys/dev/block/%u:%u",
-		       major(r->dev), minor(r->dev));
+		       major(top->dev), minor(top->dev));
 	if (err)
 		return err;
 	if (real_path(path, real, sizeof(real)))
 		return 0;	/* not a block device sysfs knows */
 	sb_add(&chain, "holds the root file system (/ on %s", base_name(real));
-	return root_walk(d, real, &chain, 0, u);
+	return root_add(r, real, 0, &chain);
+}
+
+/*
+ * The first device of the root's chain below d, on each branch: what the
+ * walk down slaves/ would stop at.
+ */
+static int root_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
+{
+	const struct root_chain *r;
+	struct sb next;
+	size_t i;
+	void *val;
+	int err;
+
+	err = inuse_memo(ctx, "root", root_chain_read, root_chain_free, &val);
+	if (err)
+		return err;
+	r = val;
+	for (i = 0; i < r->n && !err; i++) {
+		if (!under(r->v[i].real, d->realpath))
+			continue;
+		next = r->v[i].chain;
+		sb_add(&next, ")");
+		err = add_sb(u, USE_ROOT, base_name(r->v[i].real), &next);
+		/* not below it: that branch ends here */
+		while (i + 1 < r->n && r->v[i + 1].depth > r->v[i].depth)
+			i++;
+	}
+	return err;
 }
 
 static int mount_uses(const struct blk *b, const struct mnts *m, struct uses *u)
@@ -429,22 +520,21 @@ static int holder_uses(struct vctx *ctx, const struct blk *b, struct uses *u)
 int block_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 {
 	struct blks b = { NULL, 0 };
-	struct mnts m = { NULL, 0, -1 };
+	const struct mnts *m;
 	size_t i;
 	int err;
 
-	err = read_mounts(ctx, &m);
+	err = mounts(ctx, &m);
 	if (!err)
-		err = root_uses(ctx, d, &m, u);
+		err = root_uses(ctx, d, u);
 	if (!err)
 		err = find_blocks(ctx, d, &b);
 	for (i = 0; i < b.n && !err; i++)
-		err = mount_uses(&b.v[i], &m, u);
+		err = mount_uses(&b.v[i], m, u);
 	if (!err && b.n)
-		err = swap_uses(ctx, &b, &m, u);
+		err = swap_uses(ctx, &b, m, u);
 	for (i = 0; i < b.n && !err; i++)
 		err = holder_uses(ctx, &b.v[i], u);
 	free(b.v);
-	mnts_free(&m);
 	return err;
 }

@@ -4,6 +4,7 @@
  * console's when fbcon is bound), serial consoles on a PCI UART.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,77 +68,144 @@ static void drm_card(const char *devdir, char *card, size_t size)
 }
 
 /*
- * Framebuffers (class/graphics/fbN) whose device is this one: a DRM
- * driver's fbdev emulation or an fbdev driver. fbcon, when bound, puts
- * every virtual terminal on the first framebuffer registered
+ * Framebuffers (class/graphics/fbN): a DRM driver's fbdev emulation or an
+ * fbdev driver, each with the device it hangs on and its name. fbcon, when
+ * bound, puts every virtual terminal on the first framebuffer registered
  * (con2fb_map_boot is all zeros unless fbcon=map: says otherwise), which
- * is the lowest-numbered one present.
+ * is the lowest-numbered one present. Read once for all devices.
  */
-static int fb_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
+struct fb {
+	char name[32];
+	char *dev;		/* resolved; NULL when it has none */
+	bool console;
+	bool drmfb;		/* DRM's fbdev emulation: "bochs-drmdrmfb" */
+};
+
+struct fbs {
+	struct fb *v;
+	size_t n;
+};
+
+static void fbs_free(void *p)
 {
-	char dir[PATH_MAX], path[PATH_MAX], real[PATH_MAX], name[32], card[32];
+	struct fbs *f = p;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].dev);
+	free(f->v);
+	free(f);
+}
+
+static int fbs_read(struct vctx *ctx, const char *key, void **val)
+{
+	char dir[PATH_MAX], path[PATH_MAX], real[PATH_MAX], name[32];
+	struct fbs *f = calloc(1, sizeof(*f));
 	struct dirent **list;
 	bool fbcon, first = true;
-	struct sb s;
+	struct fb *v;
 	int i, n, err;
 	size_t len;
 
+	(void)key;
+	if (!f)
+		return -ENOMEM;
+	*val = f;
 	err = ctx_path(ctx, dir, sizeof(dir), "/sys/class/graphics");
 	if (!err)
 		err = list_dir(dir, &list, &n);
-	if (!err)
-		err = fbcon_bound(ctx, &fbcon);
 	if (err)
 		return err;
+	err = fbcon_bound(ctx, &fbcon);
+	f->v = calloc((size_t)n + 1, sizeof(*f->v));
+	if (!f->v && !err)
+		err = -ENOMEM;
 	/* versionsort: fb0 first; "fbcon" is no framebuffer */
 	for (i = 0; i < n && !err; i++) {
 		const char *fb = list[i]->d_name;
 
-		if (strncmp(fb, "fb", 2) || !fb[2] || strspn(fb + 2, "0123456789") != strlen(fb + 2))
+		if (strncmp(fb, "fb", 2) || !fb[2] || strspn(fb + 2, "0123456789") != strlen(fb + 2) ||
+		    strlen(fb) >= sizeof(v->name))
 			continue;
+		v = &f->v[f->n++];
+		memcpy(v->name, fb, strlen(fb) + 1);
+		v->console = fbcon && first;
+		first = false;
 		if (xsnprintf(path, sizeof(path), "%s/%s/device", dir, fb) ||
-		    real_path(path, real, sizeof(real))) {
-			first = false;
+		    real_path(path, real, sizeof(real)))
 			continue;
-		}
-		if (!under(real, d->realpath)) {
-			first = false;
-			continue;
-		}
-		memset(&s, 0, sizeof(s));
-		sb_add(&s, "framebuffer %s%s is on it", fb, fbcon && first ? " (the console)" : "");
-		/* DRM's fbdev emulation is named after the driver: "bochs-drmdrmfb" */
-		drm_card(real, card, sizeof(card));
+		v->dev = strdup(real);
+		if (!v->dev)
+			err = -ENOMEM;
 		len = 0;
 		if (!xsnprintf(path, sizeof(path), "%s/%s/name", dir, fb) &&
 		    read_attr(path, name, sizeof(name)) > 0)
 			len = strlen(name);
-		if (card[0] && len >= 5 && !strcmp(name + len - 5, "drmfb"))
-			sb_add(&s, ", through DRM %s", card);
-		err = add_sb(u, USE_CONSOLE, fb, &s);
-		first = false;
+		v->drmfb = len >= 5 && !strcmp(name + len - 5, "drmfb");
 	}
 	free_list(list, n);
 	return err;
 }
 
-/*
- * /proc/consoles: the consoles the kernel prints to, "NAME FLAGS (E...)
- * MAJ:MIN", E for enabled. A serial console on a PCI UART (8250_pci,
- * a BMC's serial-over-LAN port) is the tty below the device.
- */
-int serial_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
+/* The framebuffers whose device is this one. */
+static int fb_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 {
-	char *line = NULL, name[USE_NAME_MAX], path[PATH_MAX], real[PATH_MAX];
-	char what[USE_WHAT_MAX];
-	const char *open, *close;
-	size_t cap = 0;
-	FILE *f;
+	char card[32];
+	const struct fbs *f;
+	struct sb s;
+	size_t i;
+	void *val;
 	int err;
 
-	err = open_under_root(ctx, "/proc/consoles", &f);
-	if (err || !f)
+	err = inuse_memo(ctx, "fb", fbs_read, fbs_free, &val);
+	if (err)
 		return err;
+	f = val;
+	for (i = 0; i < f->n && !err; i++) {
+		if (!f->v[i].dev || !under(f->v[i].dev, d->realpath))
+			continue;
+		memset(&s, 0, sizeof(s));
+		sb_add(&s, "framebuffer %s%s is on it", f->v[i].name,
+		       f->v[i].console ? " (the console)" : "");
+		drm_card(f->v[i].dev, card, sizeof(card));
+		if (card[0] && f->v[i].drmfb)
+			sb_add(&s, ", through DRM %s", card);
+		err = add_sb(u, USE_CONSOLE, f->v[i].name, &s);
+	}
+	return err;
+}
+
+/*
+ * /proc/consoles: the consoles the kernel prints to, "NAME FLAGS (E...)
+ * MAJ:MIN", E for enabled; each enabled one's tty resolved. Read once for
+ * all devices.
+ */
+struct ttys {
+	char (*name)[USE_NAME_MAX];
+	char **real;
+	size_t n;
+};
+
+static void ttys_free(void *p)
+{
+	struct ttys *t = p;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->real[i]);
+	free(t->real);
+	free(t->name);
+	free(t);
+}
+
+static int parse_consoles(struct vctx *ctx, FILE *f, struct ttys *t)
+{
+	char *line = NULL, name[USE_NAME_MAX], path[PATH_MAX], real[PATH_MAX];
+	const char *open, *close;
+	size_t cap = 0;
+	void *v;
+	int err = 0;
+
 	while (!err && getline(&line, &cap, f) > 0) {
 		if (sscanf(line, "%63s", name) != 1 || strchr(name, '/') || name[0] == '.')
 			continue;
@@ -146,13 +214,64 @@ int serial_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
 		if (!close || !memchr(open, 'E', (size_t)(close - open)))
 			continue;
 		if (ctx_path(ctx, path, sizeof(path), "/sys/class/tty/%s", name) ||
-		    real_path(path, real, sizeof(real)) || !under(real, d->realpath))
+		    real_path(path, real, sizeof(real)))
 			continue;
-		snprintf(what, sizeof(what), "serial console %s is on it", name);
-		err = add_use(u, USE_CONSOLE, name, what);
+		err = -ENOMEM;
+		v = realloc(t->name, (t->n + 1) * sizeof(*t->name));
+		if (!v)
+			break;
+		t->name = v;
+		v = realloc(t->real, (t->n + 1) * sizeof(*t->real));
+		if (!v)
+			break;
+		t->real = v;
+		t->real[t->n] = strdup(real);
+		if (!t->real[t->n])
+			break;
+		memcpy(t->name[t->n++], name, sizeof(name));
+		err = 0;
 	}
 	free(line);
+	return err;
+}
+
+static int ttys_read(struct vctx *ctx, const char *key, void **val)
+{
+	struct ttys *t = calloc(1, sizeof(*t));
+	FILE *f;
+	int err;
+
+	(void)key;
+	if (!t)
+		return -ENOMEM;
+	*val = t;
+	err = open_proc(ctx, "/proc/consoles", &f);
+	if (err || !f)
+		return err;
+	err = parse_consoles(ctx, f, t);
 	fclose(f);
+	return err;
+}
+
+/* Serial consoles on a PCI UART (8250_pci, a BMC's serial-over-LAN port): a tty below d. */
+int serial_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u)
+{
+	char what[USE_WHAT_MAX];
+	const struct ttys *t;
+	size_t i;
+	void *val;
+	int err;
+
+	err = inuse_memo(ctx, "consoles", ttys_read, ttys_free, &val);
+	if (err)
+		return err;
+	t = val;
+	for (i = 0; i < t->n && !err; i++) {
+		if (!under(t->real[i], d->realpath))
+			continue;
+		snprintf(what, sizeof(what), "serial console %s is on it", t->name[i]);
+		err = add_use(u, USE_CONSOLE, t->name[i], what);
+	}
 	return err;
 }
 

@@ -8,6 +8,7 @@
  * its own (tests, fuzzers).
  */
 #include <dirent.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,8 +41,18 @@ int add_sb(struct uses *u, enum use_kind kind, const char *name, const struct sb
 bool under(const char *path, const char *dir);
 const char *base_name(const char *path);
 
-/* ROOT/rel opened for reading; *f NULL when it does not exist. */
+/*
+ * The value built for key (build gets the key), kept in ctx for the
+ * process until the next write (sysfs_generation); free_fn frees it then.
+ * On an error nothing is kept and build runs again next time.
+ */
+int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx, const char *key, void **val),
+	       void (*free_fn)(void *val), void **val);
+
+/* ROOT/rel opened for reading, read once (inuse_memo); *f NULL when it does not exist. */
 int open_under_root(struct vctx *ctx, const char *rel, FILE **f);
+/* ROOT/rel opened for reading, no copy kept: for what is parsed once (inuse_memo). */
+int open_proc(struct vctx *ctx, const char *rel, FILE **f);
 
 /* Entries of dir in natural order (sda2 before sda10); none if it is missing. */
 int list_dir(const char *dir, struct dirent ***list, int *n);
@@ -102,12 +113,33 @@ int block_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u);
 /* ---- network (inuse_net.c) ------------------------------------------ */
 
 /*
- * ifname's entries in ROOT/proc/net/if_inet6, route and ipv6_route,
- * appended to s as text; *n counts them.
+ * Every interface's addresses and routes as text ("2001:db8::1/64",
+ * "default via 192.0.2.1"), from ROOT/proc/net/if_inet6 (getifaddrs(3)
+ * on the running system), route and ipv6_route, read once for all
+ * devices; sorted by interface, then kind, then the files' order.
  */
-int addrs_inet6(struct vctx *ctx, const char *ifname, struct sb *s, int *n);
-int routes_v4(struct vctx *ctx, const char *ifname, struct sb *s, int *n);
-int routes_v6(struct vctx *ctx, const char *ifname, struct sb *s, int *n);
+enum net_kind { NET_ADDR, NET_ROUTE4, NET_ROUTE6 };
+
+struct net_entry {
+	char ifname[IF_NAMESIZE + 1];
+	enum net_kind kind;
+	size_t seq;
+	char *text;
+};
+
+struct net_table {
+	struct net_entry *v;
+	size_t n, cap;
+};
+
+/* One file's lines added to t (a line not understood is skipped). */
+int net_parse_if_inet6(FILE *f, struct net_table *t);
+int net_parse_route(FILE *f, struct net_table *t);
+int net_parse_ipv6_route(FILE *f, struct net_table *t);
+int net_table_add(struct net_table *t, enum net_kind kind, const char *ifname, const char *text);
+void net_table_sort(struct net_table *t);
+const struct net_entry *net_table_find(const struct net_table *t, const char *ifname, size_t *n);
+void net_table_free(struct net_table *t);
 
 int net_uses(struct vctx *ctx, const struct pcidev *d, struct uses *u);
 

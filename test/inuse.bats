@@ -156,6 +156,47 @@ vmd_nvme=10000:01:00.0
 	EOF
 }
 
+@test "net: a device's interfaces come in natural order (eth2 before eth10), and a sibling's never" {
+	# sorted by path, .../net/eth10 comes before .../net/eth2: the lookup
+	# by path must still report them in the listing's order
+	fixture_add_netdev "$ROOT" 0000:00:02.0 eth10 up --no-ipv6
+	fixture_add_netdev "$ROOT" 0000:00:02.0 eth2 up --no-ipv6
+	fixture_add_netdev "$ROOT" 0000:00:04.0 eth3 up --no-ipv6
+	run uses 0000:00:02.0 0000:00:04.0
+	assert_success
+	assert_output - <<-'EOF'
+		0000:00:02.0 net eth2: network interface eth2 is up
+		0000:00:02.0 net eth10: network interface eth10 is up
+		0000:00:04.0 net eth3: network interface eth3 is up
+	EOF
+}
+
+@test "the host is read once per process: each procfs file and class listing, however many devices" {
+	local devs f
+	fixture_add_netdev "$ROOT" 0000:00:02.0 ens2 up --ipv4 10.0.2.15/24 --ipv6 fd00::2/64
+	fixture_add_netdev "$ROOT" 0000:00:04.0 ens4 --route4 192.168.7.0/24
+	mkdir -p "$ROOT/proc/self"
+	printf '22 1 8:1 / / rw - ext4 /dev/sda1 rw\n' >"$ROOT/proc/self/mountinfo"
+	printf 'ttyS0                -W- (EC p a)    4:64\n' >"$ROOT/proc/consoles"
+	mapfile -t devs < <(ls "$ROOT/sys/bus/pci/devices")
+	[ ${#devs[@]} -ge 19 ]
+	strace -f -qq -e trace=open,openat,openat2 -e signal=none -o "$BATS_TEST_TMPDIR/trace" \
+		"$INUSE_PROBE" --root "$ROOT" "${devs[@]}" >"$BATS_TEST_TMPDIR/out"
+	# the uses are still found
+	grep -q '^0000:00:02.0 net ens2: network interface ens2 is up with fd00::2/64, routes 10.0.2.0/24' \
+		"$BATS_TEST_TMPDIR/out"
+	grep -q '^0000:00:04.0 net ens4: network interface ens4 is down, routes 192.168.7.0/24' \
+		"$BATS_TEST_TMPDIR/out"
+	for f in proc/net/if_inet6 proc/net/route proc/net/ipv6_route proc/self/mountinfo \
+		proc/consoles sys/class/net sys/class/block sys/class/graphics \
+		sys/class/vtconsole; do
+		echo "$f:"
+		run grep -c "\"[^\"]*$f\"" "$BATS_TEST_TMPDIR/trace"
+		# read once (the missing ones are looked for once too)
+		assert_output 1
+	done
+}
+
 # --- mounts ------------------------------------------------------------------
 
 @test "mount: a mounted partition is in use, an unmounted one is not" {
