@@ -326,8 +326,9 @@ int driver_is_vfio(struct vctx *ctx, const char *driver)
 			return ctx->vfio_drivers[i].vfio;
 	if (driver_module(ctx, driver, module, sizeof(module)))
 		/* a driver without a module kobject: all we have is its name */
-		return strstr(driver, "vfio") != NULL;
-	vfio = module_is_vfio(ctx, module);
+		vfio = strstr(driver, "vfio") != NULL;
+	else
+		vfio = module_is_vfio(ctx, module);
 	if (ctx->nvfio_drivers < ARRAY_SIZE(ctx->vfio_drivers) &&
 	    xstrcpy(ctx->vfio_drivers[ctx->nvfio_drivers].driver,
 		    sizeof(ctx->vfio_drivers[0].driver), driver) == 0)
