@@ -682,6 +682,13 @@ const char *escape_text(const char *s, char *buf, size_t size)
 			buf[0] = '\0';
 		return buf;
 	}
+	/* the common case: printable ASCII that fits, copied as it is */
+	for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f; p++)
+		;
+	if (!*p && (size_t)(p - (const unsigned char *)s) < size) {
+		memcpy(buf, s, (size_t)(p - (const unsigned char *)s) + 1);
+		return buf;
+	}
 	for (p = (const unsigned char *)s; *p;) {
 		p += escape_one(p, esc);
 		total += strlen(esc);
