@@ -228,6 +228,17 @@ ssize_t read_attr_fd(int fd, char *buf, size_t size)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/*
+		 * Less than asked for, ending a line: the end of the file, and
+		 * the read that would answer 0 is saved (one system call of
+		 * five a device). A regular file gives all it has up to the
+		 * count, and sysfs an attribute's whole value in one read (one
+		 * seq_file record). A multi-record seq_file (most of /proc) can
+		 * stop short at a record once its page is full: those are read
+		 * with stdio or slurp(), never here.
+		 */
+		if (len < size - 1 && buf[len - 1] == '\n')
+			break;
 	}
 	/* a value cut short could pass for another one: no partial reads */
 	if (len == size - 1) {
