@@ -83,10 +83,10 @@ int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd, boo
 
 /*
  * Every device (of --bus BUS, PCI's by default, every bus's with --bus all),
- * or the named ones (cmd_list.c); reports and sets the status itself. Free
- * *ids with free().
+ * or the named ones (cmd_list.c); reports and sets the status itself. The
+ * ids and the array are one block: free *ids with free().
  */
-int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_MAX], size_t *n);
+int device_set(struct vctx *ctx, const struct cmd_args *a, char ***ids, size_t *n);
 
 /* show BUS/NAME: a device of a bus beside PCI (cmd_showbus.c). */
 struct bus_kind;

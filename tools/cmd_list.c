@@ -18,16 +18,63 @@
 #include "print.h"
 #include "report.h"
 
-int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_MAX], size_t *n)
+/*
+ * Strings into one block: the array of pointers, then the strings, so
+ * that free() frees it all. acc (n strings, may be NULL) is taken and
+ * freed; m more come from base, stride bytes apart. A list of 16,384
+ * addresses takes 350 KiB so, not the 2.6 MiB of a DEV_ID_MAX slot each.
+ */
+static int pack_ids(char **acc, size_t n, const char *base, size_t stride, size_t m,
+		    char ***out)
+{
+	size_t i, bytes = 0;
+	char **v, *p;
+
+	for (i = 0; i < n; i++)
+		bytes += strlen(acc[i]) + 1;
+	for (i = 0; i < m; i++)
+		bytes += strnlen(base + i * stride, stride) + 1;
+	v = malloc((n + m + 1) * sizeof(*v) + bytes);
+	if (!v) {
+		free(acc);
+		return -ENOMEM;
+	}
+	p = (char *)(v + n + m + 1);
+	for (i = 0; i < n + m; i++) {
+		const char *s = i < n ? acc[i] : base + (i - n) * stride;
+		size_t len = i < n ? strlen(s) : strnlen(s, stride);
+
+		memcpy(p, s, len);
+		p[len] = '\0';
+		v[i] = p;
+		p += len + 1;
+	}
+	v[n + m] = NULL;
+	free(acc);
+	*out = v;
+	return 0;
+}
+
+int device_set(struct vctx *ctx, const struct cmd_args *a, char ***ids, size_t *n)
 {
 	bool all = a->bus && !strcmp(a->bus, "all");
 	const struct bus_kind *bus;
-	char (*v)[DEV_ID_MAX] = NULL;
+	char **v = NULL;
 	size_t i, count = 0;
 	int err;
 
-	if (a->nnames)
-		return resolve_devices(ctx, a->names, a->nnames, all ? NULL : a->bus, true, ids, n);
+	if (a->nnames) {
+		char (*named)[DEV_ID_MAX];
+
+		err = resolve_devices(ctx, a->names, a->nnames, all ? NULL : a->bus, true, &named,
+				      &count);
+		if (err)
+			return err;
+		err = pack_ids(NULL, 0, named ? named[0] : NULL, DEV_ID_MAX, count, ids);
+		free(named);
+		*n = count;
+		return err;
+	}
 	if (!all && !(bus = bus_by_name(a->bus ? a->bus : "pci"))) {
 		char shown[48];
 
@@ -37,11 +84,14 @@ int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_M
 		return -EINVAL;
 	}
 	for (i = 0; all ? (bus = bus_at(i)) != NULL : i == 0; i++) {
-		char (*part)[DEV_ID_MAX];
+		char (*pci)[PCI_ADDR_MAX] = NULL, (*part)[DEV_ID_MAX] = NULL;
 		size_t m;
-		void *nv;
 
-		err = dev_list(ctx, bus, &part, &m);
+		/* PCI's addresses as they are: the one bus with thousands */
+		if (bus->id == BUS_PCI)
+			err = pcidev_list(ctx, &pci, &m);
+		else
+			err = dev_list(ctx, bus, &part, &m);
 		if (err == -ENOENT && all)
 			continue;	/* --bus all on a board without PCI */
 		if (err) {
@@ -51,20 +101,21 @@ int device_set(struct vctx *ctx, const struct cmd_args *a, char (**ids)[DEV_ID_M
 			free(v);
 			return err;
 		}
-		nv = realloc(v, (count + m + 1) * sizeof(*v));
-		if (!nv) {
-			free(part);
-			free(v);
-			return -ENOMEM;
-		}
-		v = nv;
-		memcpy(v + count, part, m * sizeof(*v));
-		count += m;
+		if (bus->id == BUS_PCI)
+			err = pack_ids(v, count, pci ? pci[0] : NULL, PCI_ADDR_MAX, m, &v);
+		else
+			err = pack_ids(v, count, part ? part[0] : NULL, DEV_ID_MAX, m, &v);
+		free(pci);
 		free(part);
+		if (err)
+			return err;
+		count += m;
 	}
+	if (!v)
+		err = pack_ids(NULL, 0, NULL, 0, 0, &v);
 	*ids = v;
 	*n = count;
-	return 0;
+	return err;
 }
 
 /* The kinds of use, as a column ("net,mount") and a JSON array. */
@@ -132,7 +183,7 @@ static const char *hex_id(char *buf, size_t size, int width, unsigned v, bool ha
 
 int cmd_list_devices(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[DEV_ID_MAX] = NULL;
+	char **addrs = NULL;
 	struct viable_cache vc = { .n = 0 };
 	bool any_override = false, any_vfio = false;
 	struct kfacts kf;
@@ -273,7 +324,7 @@ static void print_universal(const struct bus_kind *bus, const char *indent)
 
 int cmd_list_candidates(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[DEV_ID_MAX] = NULL;
+	char **addrs = NULL;
 	const char *dir;
 	size_t i, n = 0;
 	int err;

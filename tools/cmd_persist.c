@@ -593,7 +593,7 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 
 int cmd_list_overrides(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*ids)[DEV_ID_MAX] = NULL;
+	char **ids = NULL;
 	struct records rs;
 	size_t i, n = 0;
 	int err;
