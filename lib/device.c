@@ -109,6 +109,14 @@ int device_link_base(struct device *dev, const char *link, char *buf, size_t siz
 	return fd < 0 ? fd : read_link_base_at(fd, link, buf, size);
 }
 
+static bool graph_ascii(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return false;
+	return true;
+}
+
 int device_modalias(struct device *dev, const char **modalias)
 {
 	ssize_t n;
@@ -137,6 +145,14 @@ int device_modalias(struct device *dev, const char **modalias)
 		} else {
 			n = device_attr(dev, "modalias", dev->modalias, sizeof(dev->modalias));
 		}
+		/*
+		 * The kernel prints modaliases of printable ASCII without a
+		 * space (of_modalias() turns a compatible's into '_'). Anything
+		 * else is no device's: it would make a lookup key with a newline
+		 * or a control byte in it.
+		 */
+		if (n > 0 && !graph_ascii(dev->modalias))
+			n = -EINVAL;
 		dev->modalias_err = n == -ENOENT || n >= 0 ? 0 : (int)n;
 		if (n < 0)
 			dev->modalias[0] = '\0';

@@ -68,7 +68,10 @@ int device_attr_hex(struct device *dev, const char *attr, unsigned *v);
 /* The last component of the link's target (driver, iommu_group): 0 or -errno. */
 int device_link_base(struct device *dev, const char *link, char *buf, size_t size);
 
-/* modalias, read once; "" when the device has none. 0 or -errno. */
+/*
+ * modalias, read once; "" when the device has none. 0 or -errno: -EINVAL
+ * when it holds anything but printable ASCII without spaces.
+ */
 int device_modalias(struct device *dev, const char **modalias);
 
 /* The IOMMU group's number, read once; -1 when it has none. */

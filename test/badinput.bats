@@ -181,6 +181,8 @@ dctl() { printf '%b' "$2" > "$ROOT/etc/driverctl.d/$1"; }
 @test "sysfs: vendor a FIFO" { fifo "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: .*not a regular file" -- bind 0000:00:03.0; }
 @test "sysfs: modalias a FIFO" { fifo "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*not a regular file" -- list-candidates 0000:00:03.0; }
 @test "sysfs: modalias with a NUL" { printf 'pci:v00001234\0d000011E8\n' > "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*Invalid argument" -- list-candidates 0000:00:03.0; }
+@test "sysfs: modalias with a newline inside" { printf 'pci:v00001234\nd000011E8\n' > "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*Invalid argument" -- list-candidates 0000:00:03.0; }
+@test "sysfs: modalias with a control byte, read with the device" { printf 'pci:v00001234d000011E8\033\n' > "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*Invalid argument" -- show 0000:00:03.0; }
 @test "sysfs: modalias of 5000 bytes" { printf 'pci:%05000d\n' 0 > "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*Value too large" -- show 0000:00:03.0; }
 @test "sysfs: driver_override a FIFO" { fifo "$(attr 0000:00:03.0)/driver_override"; bad 1 "0000:00:03.0: .*not a regular file" -- bind 0000:00:03.0; }
 @test "sysfs: driver_override a directory" { rm "$(attr 0000:00:03.0)/driver_override"; mkdir "$(attr 0000:00:03.0)/driver_override"; bad 1 "0000:00:03.0: .*not a regular file" -- unbind 0000:00:03.0; }
