@@ -74,20 +74,49 @@ static inline const char *fuzz_root(void)
 	return dir;
 }
 
-/* Write len bytes to ROOT/rel, making its directories. */
-static inline void fuzz_write(const char *rel, const void *buf, size_t len)
+/* ROOT/rel into path (4096 bytes), its directories made. */
+static inline void fuzz_path(const char *rel, char *path)
 {
-	char path[4096], *p;
-	FILE *f;
+	char *p;
 
-	snprintf(path, sizeof(path), "%s/%s", fuzz_root(), rel);
+	snprintf(path, 4096, "%s/%s", fuzz_root(), rel);
 	for (p = path + strlen(fuzz_root()) + 1; (p = strchr(p, '/')); p++) {
 		*p = '\0';
 		mkdir(path, 0755);
 		*p = '/';
 	}
+}
+
+/* Write len bytes to ROOT/rel, making its directories. */
+static inline void fuzz_write(const char *rel, const void *buf, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	fuzz_path(rel, path);
 	f = fopen(path, "w");
 	if (!f || (len && fwrite(buf, 1, len, f) != len) || fclose(f))
+		abort();
+}
+
+/* ROOT/rel made a symlink to target (replacing what was there), with its directories. */
+static inline void fuzz_symlink(const char *rel, const char *target)
+{
+	char path[4096];
+
+	fuzz_path(rel, path);
+	unlink(path);
+	if (symlink(target, path))
+		abort();
+}
+
+/* ROOT/rel removed, if it is there (a file or a link, not a directory). */
+static inline void fuzz_remove(const char *rel)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", fuzz_root(), rel);
+	if (unlink(path) && errno != ENOENT)
 		abort();
 }
 
