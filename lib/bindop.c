@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bindop.h"
+#include "util.h"
 #include "bus.h"
 #include "ctx.h"
 #include "group.h"
@@ -321,6 +322,7 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 	res->status = BIND_FAILED;
 	if (!req->dry_run)
 		bindop_recover(ctx);
+	res->gen = sysfs_generation();
 	err = pcidev_load(ctx, addr, d);
 	if (err) {
 		res->fail = BINDOP_READ;

@@ -103,6 +103,7 @@ struct bind_result {
 	enum bindop_fail fail;
 	int err;
 	struct pcidev dev;		/* the device as last read (not after READ) */
+	unsigned long gen;		/* sysfs_generation() before its first write */
 	char prev_driver[NAME_MAX_LEN];	/* the driver it was on, "" none */
 	struct choice choice;
 	struct inuse_check inuse;	/* inuse.checked: it was made */

@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus.h"
 #include "ctx.h"
+#include "device.h"
 #include "group.h"
 #include "module.h"
+#include "util.h"
 
 static bool member_ok(struct vctx *ctx, const struct group_member *m)
 {
@@ -36,19 +39,51 @@ int group_status(struct vctx *ctx, int group, struct group_status *gs)
 	gs->viable = true;
 	for (i = 0; i < n; i++) {
 		struct group_member *m = &gs->m[gs->n];
-		struct pcidev d;
+		struct device dev;
+		unsigned cls = 0;
 
-		if (pcidev_load(ctx, addrs[i], &d))
+		/*
+		 * The driver and the class alone, not the whole device: a
+		 * bind of every device of a large group asks this once a
+		 * device, for every member.
+		 */
+		if (device_open_lazy(ctx, bus_by_name("pci"), addrs[i], &dev))
 			continue;
-		memcpy(m->addr, d.addr, sizeof(m->addr));
-		memcpy(m->driver, d.driver, sizeof(m->driver));
-		m->bridge = d.is_bridge;
+		err = device_driver(&dev, m->driver, sizeof(m->driver));
+		if (!err)
+			err = device_attr_hex(&dev, "class", &cls);
+		device_close(&dev);
+		if (err)
+			continue;	/* gone since the listing */
+		memcpy(m->addr, addrs[i], sizeof(m->addr));
+		m->bridge = (cls >> 8) == 0x0604 || (cls >> 8) == 0x0609;
 		m->ok = member_ok(ctx, m);
 		gs->viable &= m->ok;
 		gs->n++;
 	}
 	free(addrs);
 	return 0;
+}
+
+int group_status_set(struct vctx *ctx, struct group_status *gs, const char *addr,
+		     const char *driver)
+{
+	size_t i;
+	int found = -ENOENT;
+
+	gs->viable = true;
+	for (i = 0; i < gs->n; i++) {
+		struct group_member *m = &gs->m[i];
+
+		if (!strcmp(m->addr, addr)) {
+			if (xstrcpy(m->driver, sizeof(m->driver), driver))
+				return -ENAMETOOLONG;
+			m->ok = member_ok(ctx, m);
+			found = 0;
+		}
+		gs->viable &= m->ok;
+	}
+	return found;
 }
 
 void group_status_free(struct group_status *gs)

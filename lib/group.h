@@ -31,6 +31,14 @@ struct group_status {
 int group_status(struct vctx *ctx, int group, struct group_status *gs);
 
 /*
+ * The member addr of gs is now on driver (a bind or unbind this process
+ * made): its entry and the group's viability updated, nothing read.
+ * -ENOENT when addr is no member.
+ */
+int group_status_set(struct vctx *ctx, struct group_status *gs, const char *addr,
+		     const char *driver);
+
+/*
  * Whether a device with no iommu_group may still get one when a driver
  * probes it: true when an IOMMU is registered (/sys/class/iommu has an
  * entry). On arm64 (device tree or ACPI IORT) a device joins its group only

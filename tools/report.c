@@ -263,24 +263,43 @@ static void report_load(struct vctx *ctx, const struct pcidev *d, const struct t
 	}
 }
 
-static void warn_group(struct vctx *ctx, const struct pcidev *d)
+/*
+ * The group of the device just bound, as read after the last bind
+ * (last_gen: sysfs_generation() then). A bind of many devices of one
+ * group (32 functions behind a conventional bridge share one) reads the
+ * group once: when nothing was written between that read and this bind
+ * but the bind itself, this device's new driver is set in it, and the
+ * rest is as read.
+ */
+static struct group_status last_group = { .group = -1 };
+static unsigned long last_gen;
+
+static void warn_group(struct vctx *ctx, const struct bind_result *r)
 {
-	struct group_status gs;
+	struct group_status *gs = &last_group;
+	const struct pcidev *d = &r->dev;
 	size_t i;
 
 	if (d->group < 0) {
 		warn("%s: no IOMMU group: VFIO cannot use it without an IOMMU", d->addr);
 		return;
 	}
-	if (group_status(ctx, d->group, &gs))
-		return;
-	out_bool(OUT_JSON, "group_viable", NULL, gs.viable);
-	for (i = 0; i < gs.n; i++)
-		if (!gs.m[i].ok)
+	if (gs->group != d->group || last_gen != r->gen ||
+	    group_status_set(ctx, gs, d->addr, d->driver)) {
+		group_status_free(gs);
+		gs->group = -1;
+		if (group_status(ctx, d->group, gs)) {
+			gs->group = -1;
+			return;
+		}
+	}
+	last_gen = sysfs_generation();
+	out_bool(OUT_JSON, "group_viable", NULL, gs->viable);
+	for (i = 0; i < gs->n; i++)
+		if (!gs->m[i].ok)
 			warn("%s: IOMMU group %d is not viable: %s is on %s; bind it too (or unbind it) "
-			     "before userspace can use the group", d->addr, d->group, gs.m[i].addr,
-			     gs.m[i].driver);
-	group_status_free(&gs);
+			     "before userspace can use the group", d->addr, d->group, gs->m[i].addr,
+			     gs->m[i].driver);
 }
 
 /* --owner, after the bind: the nodes given. */
@@ -438,7 +457,7 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 		out_text("%s: bound to %s (module %s), was on %s\n", addr, t->driver,
 			 t->module[0] ? t->module : "none", o->before[0] ? o->before : "no driver");
 		if (group_check)
-			warn_group(ctx, d);
+			warn_group(ctx, r);
 		report_nodes(ctx, req, r);
 		break;
 	case BIND_FAILED:

@@ -177,6 +177,29 @@ setup_file() { vm_setup_file; }
 	assert_equal "$(driver_of $BR_E1000E)" e1000e
 }
 
+@test "one bind of a whole group: each device's report counts the devices bound before it" {
+	local g
+	g=$(group_of $BR_EDU)
+	[ "$(group_of $BR_E1000E)" = "$g" ]
+	run --separate-stderr "$VFIOCTL" --json bind $BR_EDU $BR_E1000E
+	assert_success
+	# the edu first, the e1000e still on e1000e; then both on VFIO
+	jq -e --arg a $BR_EDU --arg b $BR_E1000E \
+		'.[0].device == $a and .[0].group_viable == false and
+		 .[1].device == $b and .[1].group_viable == true' <<<"$output"
+	"$VFIOCTL" unbind $BR_EDU $BR_E1000E
+	assert_equal "$(driver_of $BR_E1000E)" e1000e
+	# the other way round: the e1000e's report sees the edu on no driver
+	run "$VFIOCTL" bind $BR_E1000E $BR_EDU
+	assert_success
+	refute_output --partial "not viable"
+	run "$VFIO_USER" $BR_EDU
+	assert_success
+	assert_line viable=1
+	"$VFIOCTL" unbind $BR_EDU $BR_E1000E
+	assert_equal "$(driver_of $BR_E1000E)" e1000e
+}
+
 @test "binding a device already on its driver is a no-op: no writes, no reprobe" {
 	"$VFIOCTL" bind $EDU
 	run "$TOP/test/lib/trace-writes" "$BATS_TEST_TMPDIR/w" "$VFIOCTL" bind $EDU
