@@ -82,6 +82,14 @@ int each_device(struct vctx *ctx, const struct cmd_args *a, const char *cmd, boo
 		void (*fn)(struct vctx *, const struct cmd_args *, const char *));
 
 /*
+ * Device ids as one block, an array of pointers then the strings (free()
+ * frees it all): acc's n (taken, may be NULL) then m more from base,
+ * stride bytes apart. Thousands of ids take their length, not a
+ * DEV_ID_MAX slot each.
+ */
+int ids_pack(char **acc, size_t n, const char *base, size_t stride, size_t m, char ***out);
+
+/*
  * Every device (of --bus BUS, PCI's by default, every bus's with --bus all),
  * or the named ones (cmd_list.c); reports and sets the status itself. The
  * ids and the array are one block: free *ids with free().

@@ -18,50 +18,13 @@
 #include "print.h"
 #include "report.h"
 
-/*
- * Strings into one block: the array of pointers, then the strings, so
- * that free() frees it all. acc (n strings, may be NULL) is taken and
- * freed; m more come from base, stride bytes apart. A list of 16,384
- * addresses takes 350 KiB so, not the 2.6 MiB of a DEV_ID_MAX slot each.
- */
-static int pack_ids(char **acc, size_t n, const char *base, size_t stride, size_t m,
-		    char ***out)
-{
-	size_t i, bytes = 0;
-	char **v, *p;
-
-	for (i = 0; i < n; i++)
-		bytes += strlen(acc[i]) + 1;
-	for (i = 0; i < m; i++)
-		bytes += strnlen(base + i * stride, stride) + 1;
-	v = malloc((n + m + 1) * sizeof(*v) + bytes);
-	if (!v) {
-		free(acc);
-		return -ENOMEM;
-	}
-	p = (char *)(v + n + m + 1);
-	for (i = 0; i < n + m; i++) {
-		const char *s = i < n ? acc[i] : base + (i - n) * stride;
-		size_t len = i < n ? strlen(s) : strnlen(s, stride);
-
-		memcpy(p, s, len);
-		p[len] = '\0';
-		v[i] = p;
-		p += len + 1;
-	}
-	v[n + m] = NULL;
-	free(acc);
-	*out = v;
-	return 0;
-}
-
 int device_set(struct vctx *ctx, const struct cmd_args *a, char ***ids, size_t *n)
 {
 	bool all = a->bus && !strcmp(a->bus, "all");
 	const struct bus_kind *bus;
 	char **v = NULL;
 	size_t i, count = 0;
-	int err;
+	int err = 0;
 
 	if (a->nnames) {
 		char (*named)[DEV_ID_MAX];
@@ -70,7 +33,7 @@ int device_set(struct vctx *ctx, const struct cmd_args *a, char ***ids, size_t *
 				      &count);
 		if (err)
 			return err;
-		err = pack_ids(NULL, 0, named ? named[0] : NULL, DEV_ID_MAX, count, ids);
+		err = ids_pack(NULL, 0, named ? named[0] : NULL, DEV_ID_MAX, count, ids);
 		free(named);
 		*n = count;
 		return err;
@@ -102,9 +65,9 @@ int device_set(struct vctx *ctx, const struct cmd_args *a, char ***ids, size_t *
 			return err;
 		}
 		if (bus->id == BUS_PCI)
-			err = pack_ids(v, count, pci ? pci[0] : NULL, PCI_ADDR_MAX, m, &v);
+			err = ids_pack(v, count, pci ? pci[0] : NULL, PCI_ADDR_MAX, m, &v);
 		else
-			err = pack_ids(v, count, part ? part[0] : NULL, DEV_ID_MAX, m, &v);
+			err = ids_pack(v, count, part ? part[0] : NULL, DEV_ID_MAX, m, &v);
 		free(pci);
 		free(part);
 		if (err)
@@ -112,7 +75,7 @@ int device_set(struct vctx *ctx, const struct cmd_args *a, char ***ids, size_t *
 		count += m;
 	}
 	if (!v)
-		err = pack_ids(NULL, 0, NULL, 0, 0, &v);
+		err = ids_pack(NULL, 0, NULL, 0, 0, &v);
 	*ids = v;
 	*n = count;
 	return err;

@@ -466,26 +466,26 @@ static void report_record_errors(struct vctx *ctx, const struct records *rs)
  * each present device of the other buses that a record names (those are
  * recorded by name only). Free *ids with free().
  */
-static int apply_devices(struct vctx *ctx, const struct records *rs, char (**ids)[DEV_ID_MAX],
-			 size_t *n)
+static int apply_devices(struct vctx *ctx, const struct records *rs, char ***ids, size_t *n)
 {
-	char (*addrs)[PCI_ADDR_MAX] = NULL, (*v)[DEV_ID_MAX];
+	char (*addrs)[PCI_ADDR_MAX] = NULL, **v = NULL;
 	size_t i, j, count = 0;
 	int err;
 
 	err = pci_devices(ctx, &addrs, &count);
 	if (!err)
-		err = pci_addrs_as_ids(addrs, count, rs->n, &v);
-	if (err)
-		return err;
-	for (i = 0; i < rs->n; i++) {
+		err = ids_pack(NULL, 0, addrs ? addrs[0] : NULL, PCI_ADDR_MAX, count, &v);
+	free(addrs);
+	for (i = 0; !err && i < rs->n; i++) {
 		if (!record_other_bus(&rs->v[i]) || !dev_present(ctx, rs->v[i].addr))
 			continue;
 		for (j = 0; j < count && strcmp(v[j], rs->v[i].addr); j++)
 			;
-		if (j == count)
-			memcpy(v[count++], rs->v[i].addr, DEV_ID_MAX);
+		if (j == count && !(err = ids_pack(v, count, rs->v[i].addr, DEV_ID_MAX, 1, &v)))
+			count++;
 	}
+	if (err)
+		return err;
 	*ids = v;
 	*n = count;
 	return 0;
@@ -493,7 +493,7 @@ static int apply_devices(struct vctx *ctx, const struct records *rs, char (**ids
 
 int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 {
-	char (*addrs)[DEV_ID_MAX] = NULL;
+	char **addrs = NULL;
 	unsigned changed = 0, failed = 0;
 	struct records rs;
 	size_t i, n = 0;
@@ -504,7 +504,12 @@ int cmd_apply(struct vctx *ctx, const struct cmd_args *a)
 		bindop_recover(ctx);
 	/* named devices of any bus (udev passes BUS/NAME for the others) */
 	if (a->nnames) {
-		err = resolve_devices(ctx, a->names, a->nnames, a->bus, true, &addrs, &n);
+		char (*named)[DEV_ID_MAX] = NULL;
+
+		err = resolve_devices(ctx, a->names, a->nnames, a->bus, true, &named, &n);
+		if (!err)
+			err = ids_pack(NULL, 0, named ? named[0] : NULL, DEV_ID_MAX, n, &addrs);
+		free(named);
 		if (err)
 			return err;
 	}
