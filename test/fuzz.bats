@@ -35,5 +35,5 @@ passed() {
 @test "owner: USER[:GROUP] against any passwd and group" { passed owner; }
 @test "modprobe: any modprobe.d file, through libkmod, ranked" { passed modprobe; }
 @test "driverctl: driverctl's override files, as import-driverctl reads them" { passed driverctl; }
-@test "procfs: the /proc files of the in-use checks: addresses, routes, mounts, swaps, consoles, fdinfo" { passed procfs; }
+@test "procfs: the /proc files of the in-use checks: addresses, routes, mounts, swaps, consoles, fdinfo; the whole check" { passed procfs; }
 @test "sysfs: a device's attributes and links, read within the root, to its vfio alias" { passed sysfs; }

@@ -6,9 +6,13 @@
  *   1  /proc/self/mountinfo       2  /proc/mounts (no mountinfo)
  *   3  /proc/swaps                4  /proc/consoles
  *   5  a VFIO device fd's fdinfo  6  a string for unescape()
+ *   7  device_uses(), the whole check: mountinfo, swaps, consoles,
+ *      if_inet6, route, ipv6_route, then the sysfs text of texts[] below
+ *      (a part the input ends before keeps its default), all NUL-separated
  * Files go into a fake root with one PCI device (0000:00:03.0) that has
- * a serial port ttyS0 below it, a platform ttyS1 beside it, and the block
- * devices sda (8:0), sda1 (8:1) and dm-0 (254:0, "vg-root").
+ * below it a serial port ttyS0, a disk nvme0n1 (259:0) and its partition
+ * nvme0n1p1 (259:1) under dm-0 (254:0, "vg-root"), eth0, fb0 and its DRM
+ * card0; beside it a platform ttyS1 and disk sda (8:0), lo.
  */
 #include <arpa/inet.h>
 #include <sys/sysmacros.h>
@@ -25,25 +29,79 @@
 static struct vctx ctx;
 static struct pcidev dev;
 
+/*
+ * The sysfs text the whole check (mode 7) reads, each a part of its input;
+ * the other modes read these defaults.
+ */
+#define NVME DEV "/nvme/nvme0/nvme0n1"
+static const struct {
+	const char *rel, *text;
+} texts[] = {
+	{ NVME "/dev", "259:0\n" },
+	{ NVME "/nvme0n1p1/dev", "259:1\n" },
+	{ "sys/devices/virtual/block/dm-0/dev", "254:0\n" },
+	{ "sys/devices/virtual/block/dm-0/dm/name", "vg-root\n" },
+	{ DEV "/net/eth0/flags", "0x1003\n" },
+	{ "sys/devices/virtual/vtconsole/vtcon1/name", "(M) frame buffer device\n" },
+	{ "sys/devices/virtual/vtconsole/vtcon1/bind", "1\n" },
+	{ DEV "/graphics/fb0/name", "bochs-drmdrmfb\n" },
+	{ DEV "/boot_vga", "1\n" },
+};
+static bool texts_changed;
+
+static void default_texts(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(texts); i++)
+		fuzz_write(texts[i].rel, texts[i].text, strlen(texts[i].text));
+	texts_changed = false;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const char *const links[][2] = {
+		{ "sys/class/tty/ttyS0", "../../devices/pci0000:00/0000:00:03.0/tty/ttyS0" },
+		{ "sys/class/tty/ttyS1", "../../devices/platform/serial8250/tty/ttyS1" },
+		{ "sys/class/block/sda", "../../devices/platform/ahci/sda" },
+		{ "sys/class/block/nvme0n1", "../../devices/pci0000:00/0000:00:03.0/nvme/nvme0/nvme0n1" },
+		{ "sys/class/block/nvme0n1p1",
+		  "../../devices/pci0000:00/0000:00:03.0/nvme/nvme0/nvme0n1/nvme0n1p1" },
+		{ "sys/class/block/dm-0", "../../devices/virtual/block/dm-0" },
+		{ "sys/dev/block/8:0", "../../devices/platform/ahci/sda" },
+		{ "sys/dev/block/259:0", "../../devices/pci0000:00/0000:00:03.0/nvme/nvme0/nvme0n1" },
+		{ "sys/dev/block/259:1",
+		  "../../devices/pci0000:00/0000:00:03.0/nvme/nvme0/nvme0n1/nvme0n1p1" },
+		{ "sys/dev/block/254:0", "../../devices/virtual/block/dm-0" },
+		{ NVME "/nvme0n1p1/holders/dm-0", "../../../../../../../virtual/block/dm-0" },
+		{ "sys/devices/virtual/block/dm-0/slaves/nvme0n1p1",
+		  "../../../../pci0000:00/0000:00:03.0/nvme/nvme0/nvme0n1/nvme0n1p1" },
+		{ "sys/class/net/eth0", "../../devices/pci0000:00/0000:00:03.0/net/eth0" },
+		{ "sys/class/net/lo", "../../devices/virtual/net/lo" },
+		{ "sys/class/graphics/fb0", "../../devices/pci0000:00/0000:00:03.0/graphics/fb0" },
+		{ DEV "/graphics/fb0/device", "../../../0000:00:03.0" },
+		{ "sys/class/vtconsole/vtcon1", "../../devices/virtual/vtconsole/vtcon1" },
+	};
 	char path[4096];
+	size_t i;
 
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
 	fuzz_write(DEV "/tty/ttyS0/dev", "4:64\n", 5);
-	fuzz_symlink("sys/class/tty/ttyS0", "../../devices/pci0000:00/0000:00:03.0/tty/ttyS0");
 	fuzz_write("sys/devices/platform/serial8250/tty/ttyS1/dev", "4:65\n", 5);
-	fuzz_symlink("sys/class/tty/ttyS1", "../../devices/platform/serial8250/tty/ttyS1");
-	fuzz_write("sys/class/block/sda/dev", "8:0\n", 4);
-	fuzz_write("sys/class/block/dm-0/dev", "254:0\n", 6);
-	fuzz_write("sys/class/block/dm-0/dm/name", "vg-root\n", 8);
+	fuzz_write("sys/devices/platform/ahci/sda/dev", "8:0\n", 4);
+	fuzz_write("sys/devices/virtual/net/lo/flags", "0x9\n", 4);
+	fuzz_write(DEV "/drm/card0/dev", "226:0\n", 6);
+	default_texts();
+	for (i = 0; i < ARRAY_SIZE(links); i++)
+		fuzz_symlink(links[i][0], links[i][1]);
 	fuzz_write("proc/1/fdinfo/3", "", 0);
 	if (ctx_init(&ctx, fuzz_root(), NULL))
 		abort();
 	snprintf(path, sizeof(path), "%s/" DEV, ctx.root);
 	snprintf(dev.addr, sizeof(dev.addr), "0000:00:03.0");
+	snprintf(dev.path, sizeof(dev.path), "%s", path);
 	if (real_path(path, dev.realpath, sizeof(dev.realpath)))
 		abort();
 	dev.group = -1;
@@ -130,7 +188,8 @@ static void mounts(const uint8_t *data, size_t size, bool info)
 		fuzz_assert(strlen(m.v[i].mp) <= size);
 		/* the source names a device of the root's sysfs, or the line its number */
 		if (!info && m.v[i].known)
-			fuzz_assert(m.v[i].dev == makedev(8, 0) || m.v[i].dev == makedev(254, 0));
+			fuzz_assert(m.v[i].dev == makedev(8, 0) || m.v[i].dev == makedev(254, 0) ||
+				    m.v[i].dev == makedev(259, 0) || m.v[i].dev == makedev(259, 1));
 	}
 	mnts_free(&m);
 }
@@ -218,6 +277,49 @@ static void fdinfo(const uint8_t *data, size_t size)
 	fuzz_assert(h.exact == exact);
 }
 
+/*
+ * The whole check, device_uses(), on what the device above has below it
+ * (nvme0n1 with nvme0n1p1, held by dm-0; eth0; fb0 on the console; ttyS0;
+ * boot_vga): every use it finds is of one of them, never of sda, dm-0,
+ * lo or ttyS1, which are not below it.
+ */
+static void whole(const uint8_t *data, size_t size)
+{
+	static const char *const procs[] = {
+		"proc/self/mountinfo", "proc/swaps", "proc/consoles", "proc/net/if_inet6",
+		"proc/net/route", "proc/net/ipv6_route",
+	};
+	static const char *const below[] = {
+		"nvme0n1", "nvme0n1p1", "eth0", "fb0", "ttyS0", "boot_vga",
+	};
+	struct uses u = { NULL, 0 };
+	size_t i, j, len;
+	char *part;
+
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		part = fuzz_part(&data, &size);
+		fuzz_write(procs[i], part, strlen(part));
+		free(part);
+	}
+	fuzz_remove("proc/mounts");
+	for (i = 0; i < ARRAY_SIZE(texts); i++) {
+		part = size ? fuzz_part(&data, &size) : NULL;
+		fuzz_write(texts[i].rel, part ? part : texts[i].text, strlen(part ? part : texts[i].text));
+		free(part);
+	}
+	texts_changed = true;
+	fuzz_assert(device_uses(&ctx, &dev, &u) == 0);
+	for (i = 0; i < u.n; i++) {
+		for (j = 0; j < ARRAY_SIZE(below) && strcmp(u.v[i].name, below[j]); j++)
+			;
+		fuzz_assert(j < ARRAY_SIZE(below));
+		fuzz_assert(u.v[i].kind <= USE_VFIO && u.v[i].kind != USE_VFIO);
+		len = strnlen(u.v[i].what, sizeof(u.v[i].what));
+		fuzz_assert(len > 0 && len < sizeof(u.v[i].what));
+	}
+	uses_free(&u);
+}
+
 static void unescape_one(const uint8_t *data, size_t size)
 {
 	char *in = fuzz_str(data, size), *s = strdup(in);
@@ -238,11 +340,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	kind = data[0] % 7;
+	kind = data[0] % 8;
 	data++;
 	size--;
 	/* what inuse_memo keeps of the last input is read again */
 	sysfs_changed();
+	if (kind != 7 && texts_changed)
+		default_texts();
 	switch (kind) {
 	case 0:
 		net(data, size);
@@ -260,8 +364,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 5:
 		fdinfo(data, size);
 		break;
-	default:
+	case 6:
 		unescape_one(data, size);
+		break;
+	default:
+		whole(data, size);
 		break;
 	}
 	return 0;
