@@ -244,6 +244,19 @@ static int preflight(const struct plan *p, struct outcome *o)
 	return 0;
 }
 
+/*
+ * Before the first write: d's driver and driver_override are values its
+ * journal and record can keep, or nothing could undo what follows.
+ */
+static int unrecordable(const struct pcidev *d, struct outcome *o)
+{
+	int err = state_check_dev(d, o->why, sizeof(o->why));
+
+	if (err)
+		o->restored = true;
+	return err;
+}
+
 /* The journal of an operation on d, before its first write. */
 static int journal_begin(struct vctx *ctx, const char *op, const struct pcidev *d,
 			 const char *target, const char *target_override, bool new_record,
@@ -290,7 +303,9 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 	}
 	if (!t->driver[0])
 		return -ENOENT;
-	err = preflight(&p, o);
+	err = unrecordable(d, o);
+	if (!err)
+		err = preflight(&p, o);
 	if (err)
 		return err;
 
@@ -306,6 +321,8 @@ int bind_exec(struct vctx *ctx, struct pcidev *d, const struct target *t, struct
 		if (d->driver[0])
 			bus_driver_module(ctx, dev_bus(d), d->driver, prev.module,
 					  sizeof(prev.module));
+		if (!state_value_ok(prev.module))
+			prev.module[0] = '\0';	/* unknown, rather than unreadable */
 		err = state_save(ctx, d->addr, &prev);
 		if (err) {
 			snprintf(o->why, sizeof(o->why), "cannot record its current driver under run/vfioctl");
@@ -362,6 +379,8 @@ int unbind_exec(struct vctx *ctx, struct pcidev *d, const struct prev_state *pre
 	memcpy(o->before_override, d->override, sizeof(o->before_override));
 	memcpy(old_override, d->override, sizeof(old_override));
 	err = plan_unbind(ctx, d, prev, &p);
+	if (!err)
+		err = unrecordable(d, o);
 	if (!err)
 		err = preflight(&p, o);
 	if (!err)

@@ -215,6 +215,19 @@ static int prepare_reset(struct vctx *ctx, const struct pcidev *d, const struct 
 /* The placeholder override, a name no driver can have ('/'). */
 #define HOLD_OVERRIDE "vfioctl/pending"
 
+/* The override of a holder killed half way is no one's: it counts as unset. */
+static void forget_hold(struct pcidev *d)
+{
+	if (!strcmp(d->override, HOLD_OVERRIDE))
+		d->override[0] = '\0';
+}
+
+int bindop_recordable(struct pcidev *d, char *why, size_t size)
+{
+	forget_hold(d);
+	return state_check_dev(d, why, size);
+}
+
 static int hold_device(const struct pcidev *d, bool on)
 {
 	char path[PATH_MAX];
@@ -335,6 +348,10 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 		goto out;
 	}
 	already = t->driver[0] && !strcmp(d->driver, t->driver);
+	if (!already && (err = bindop_recordable(d, res->why, sizeof(res->why)))) {
+		res->fail = BINDOP_UNRECORDABLE;
+		goto out;
+	}
 	if (already)
 		;	/* already there: nothing is taken from anyone */
 	else if ((err = inuse_check(ctx, d, req->force, &res->inuse))) {
@@ -363,8 +380,11 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 			 * if it is still free, and restore what it has now.
 			 */
 			pcidev_refresh(ctx, d);
-			if (!strcmp(d->override, HOLD_OVERRIDE))
-				d->override[0] = '\0';	/* a holder killed mid-way */
+			err = bindop_recordable(d, res->why, sizeof(res->why));
+			if (err) {
+				res->fail = BINDOP_UNRECORDABLE;
+				goto out;
+			}
 			memcpy(orig_override, d->override, sizeof(orig_override));
 			if (!d->driver[0])
 				err = hold_device(d, true);
@@ -407,6 +427,13 @@ int bindop_bind(struct vctx *ctx, const struct bind_req *req, struct bind_result
 		if (!strcmp(d->driver, t->driver)) {
 			res->status = BIND_UNCHANGED;
 			give_owner(ctx, d, req, res, &u);
+			goto out;
+		}
+		err = bindop_recordable(d, res->why, sizeof(res->why));
+		if (err) {
+			res->fail = BINDOP_UNRECORDABLE;
+			if (held)
+				hold_device(d, false);
 			goto out;
 		}
 		err = bind_exec(ctx, d, t, o);
@@ -468,6 +495,10 @@ again:
 		if (have_prev && !req->dry_run)
 			state_remove(ctx, addr);
 		res->status = BIND_UNCHANGED;
+		goto out;
+	}
+	if (res->vfio && (err = bindop_recordable(d, res->why, sizeof(res->why)))) {
+		res->fail = BINDOP_UNRECORDABLE;
 		goto out;
 	}
 	if (have_prev && prev.driver[0] && !bus_driver_registered(ctx, dev_bus(d), prev.driver) &&

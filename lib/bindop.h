@@ -63,6 +63,14 @@ int bindop_lock(struct vctx *ctx);
 /* If a journal is waiting: bindop_lock(), so that it is dealt with now. */
 void bindop_recover(struct vctx *ctx);
 
+/*
+ * Whether a bind or unbind of d could be undone: its driver and
+ * driver_override are values run/vfioctl's journal and record keep
+ * (state_check_dev; a holder's placeholder override, left by a vfioctl
+ * killed half way, counts as unset). 0, or -EINVAL with why filled.
+ */
+int bindop_recordable(struct pcidev *d, char *why, size_t size);
+
 /* One device to bind, for bind and apply. */
 struct bind_req {
 	const char *addr;
@@ -96,6 +104,8 @@ enum bindop_fail {
 	BINDOP_LOCK,		/* unbind: the lock cannot be taken (err) */
 	BINDOP_CLEAR,		/* unbind: driver_override cannot be cleared (err) */
 	BINDOP_EXEC,		/* the writes failed (err): see outcome */
+	BINDOP_UNRECORDABLE,	/* its driver or driver_override cannot be kept in
+				   run/vfioctl (-EINVAL): see why */
 };
 
 struct bind_result {
@@ -112,6 +122,7 @@ struct bind_result {
 	struct reset_match reset;	/* which compatible entry has one (index -1: none) */
 	struct plan plan;		/* the writes planned (PLANNED: not done) */
 	struct outcome outcome;		/* BOUND, or EXEC: what the writes did */
+	char why[PATH_MAX + 256];	/* UNRECORDABLE: state_check_dev()'s words */
 	/* owner, once bound or already there: */
 	bool owner_done;		/* the nodes were given, or tried (owner_err) */
 	bool owner_changed;		/* a node's owner or mode was (dry run: would be) changed */
@@ -147,6 +158,7 @@ struct unbind_result {
 	struct inuse_check inuse;
 	struct plan plan;
 	struct outcome outcome;		/* vfio, once written: what the writes did */
+	char why[PATH_MAX + 256];	/* UNRECORDABLE: state_check_dev()'s words */
 };
 
 /*

@@ -26,14 +26,39 @@ struct kv {
 	bool addr;	/* a device id (dev_id_parse); else a name (valid_name) */
 };
 
+bool state_value_ok(const char *v)
+{
+	return !v[0] || valid_name(v);
+}
+
+/*
+ * The one rule for a value of run/vfioctl's files, for the writer and the
+ * reader alike: "" or a name, or for a device key a device id, made
+ * canonical into out (size: the field's). 0 or -EINVAL.
+ */
+static int kv_value(const struct kv *k, const char *val, char *out, size_t size)
+{
+	char id[DEV_ID_MAX];
+
+	if (*val && k->addr) {
+		if (dev_id_parse(val, id))
+			return -EINVAL;
+		val = id;
+	} else if (!state_value_ok(val)) {
+		return -EINVAL;
+	}
+	return xstrcpy(out, size, val) ? -EINVAL : 0;
+}
+
 /*
  * KEY=VALUE lines of a file vfioctl wrote under run/vfioctl into kv's
- * values, each empty or valid; '#' lines and unknown keys (a newer
- * vfioctl's) are skipped.
+ * values, each empty or valid (kv_value); '#' lines and unknown keys (a
+ * newer vfioctl's) are skipped. A line longer than any vfioctl writes is
+ * malformed, not read as two.
  */
 static int kv_load(const char *path, const struct kv *kv, size_t n)
 {
-	char line[256], addr[DEV_ID_MAX];
+	char line[256];
 	size_t i;
 	FILE *f;
 	int err = 0;
@@ -45,9 +70,14 @@ static int kv_load(const char *path, const struct kv *kv, size_t n)
 	if (!f)
 		return -errno;
 	while (!err && fgets(line, sizeof(line), f)) {
+		size_t len = strcspn(line, "\n");
 		char *val;
 
-		line[strcspn(line, "\n")] = '\0';
+		if (!line[len] && !feof(f)) {
+			err = -EINVAL;
+			break;
+		}
+		line[len] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
 		val = strchr(line, '=');
@@ -56,30 +86,57 @@ static int kv_load(const char *path, const struct kv *kv, size_t n)
 			break;
 		}
 		*val++ = '\0';
-		for (i = 0; i < n; i++) {
-			if (strcmp(line, kv[i].key))
-				continue;
-			if (*val && kv[i].addr && dev_id_parse(val, addr) == 0)
-				err = xstrcpy(kv[i].val, kv[i].size, addr);
-			else if (*val && kv[i].addr)
-				err = -EINVAL;
-			else if (*val && !valid_name(val))
-				err = -EINVAL;
-			else
-				err = xstrcpy(kv[i].val, kv[i].size, val);
-		}
+		for (i = 0; !err && i < n; i++)
+			if (!strcmp(line, kv[i].key))
+				err = kv_value(&kv[i], val, kv[i].val, kv[i].size);
 	}
 	fclose(f);
 	return err;
 }
 
+/*
+ * The file kv_load reads back as these values, atomically: -EINVAL, with
+ * nothing written, when a value is one it would refuse or change.
+ */
+static int kv_save(const char *path, const char *comment, const struct kv *kv, size_t n)
+{
+	char buf[1024], val[DEV_ID_MAX];
+	size_t i, len;
+	int err;
+
+	for (i = 0; i < n; i++)
+		if (!memchr(kv[i].val, '\0', kv[i].size) ||
+		    kv_value(&kv[i], kv[i].val, val, kv[i].size) || strcmp(val, kv[i].val))
+			return -EINVAL;
+	err = xsnprintf(buf, sizeof(buf), "# vfioctl: %s\n", comment);
+	for (i = 0; !err && i < n; i++) {
+		len = strlen(buf);
+		err = xsnprintf(buf + len, sizeof(buf) - len, "%s=%s\n", kv[i].key, kv[i].val);
+	}
+	return err ? err : write_file_atomic(path, buf, strlen(buf), 0644);
+}
+
+/* The device id addr as kv_load gives it back, and the directory made. */
+static int save_prepare(struct vctx *ctx, const char *addr)
+{
+	char dir[PATH_MAX], id[DEV_ID_MAX];
+	int err;
+
+	if (dev_id_parse(addr, id) || strcmp(id, addr))
+		return -EINVAL;
+	err = ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl");
+	return err ? err : mkdir_p(dir, 0755);
+}
+
+#define STATE_KV(s) { \
+	{ "driver", (s)->driver, sizeof((s)->driver), false }, \
+	{ "module", (s)->module, sizeof((s)->module), false }, \
+	{ "override", (s)->override, sizeof((s)->override), false }, \
+}
+
 int state_load(struct vctx *ctx, const char *addr, struct prev_state *s)
 {
-	const struct kv kv[] = {
-		{ "driver", s->driver, sizeof(s->driver), false },
-		{ "module", s->module, sizeof(s->module), false },
-		{ "override", s->override, sizeof(s->override), false },
-	};
+	const struct kv kv[] = STATE_KV(s);
 	char path[PATH_MAX];
 	int err;
 
@@ -90,22 +147,18 @@ int state_load(struct vctx *ctx, const char *addr, struct prev_state *s)
 
 int state_save(struct vctx *ctx, const char *addr, const struct prev_state *s)
 {
-	char path[PATH_MAX], dir[PATH_MAX], buf[512];
+	struct prev_state c = *s;
+	const struct kv kv[] = STATE_KV(&c);
+	char path[PATH_MAX], comment[DEV_ID_MAX + 64];
 	int err;
 
-	err = ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl");
-	if (!err)
-		err = mkdir_p(dir, 0755);
+	err = save_prepare(ctx, addr);
 	if (!err)
 		err = state_path(ctx, addr, path, sizeof(path));
 	if (!err)
-		err = xsnprintf(buf, sizeof(buf),
-				"# vfioctl: %s before vfioctl bound it; read by vfioctl unbind\n"
-				"driver=%s\nmodule=%s\noverride=%s\n",
-				addr, s->driver, s->module, s->override);
-	if (err)
-		return err;
-	return write_file_atomic(path, buf, strlen(buf), 0644);
+		err = xsnprintf(comment, sizeof(comment),
+				"%s before vfioctl bound it; read by vfioctl unbind", addr);
+	return err ? err : kv_save(path, comment, kv, sizeof(kv) / sizeof(kv[0]));
 }
 
 int state_remove(struct vctx *ctx, const char *addr)
@@ -119,39 +172,63 @@ int state_remove(struct vctx *ctx, const char *addr)
 	return remove_file(path);
 }
 
+int state_check_dev(const struct pcidev *d, char *why, size_t size)
+{
+	char val[96];
+
+	if (!state_value_ok(d->override)) {
+		snprintf(why, size, "driver_override holds '%s', which is no driver name: clear it "
+			 "first (echo > %s/driver_override)",
+			 escape_text(d->override, val, sizeof(val)), d->path);
+		return -EINVAL;
+	}
+	if (!state_value_ok(d->driver)) {
+		snprintf(why, size, "it is on a driver named '%s', which vfioctl cannot record to "
+			 "give it back: unbind it from that driver first (echo %s > %s/driver/unbind)",
+			 escape_text(d->driver, val, sizeof(val)), d->name, d->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define JOURNAL_KV(j) { \
+	{ "op", (j)->op, sizeof((j)->op), false }, \
+	{ "device", (j)->addr, sizeof((j)->addr), true }, \
+	{ "driver", (j)->driver, sizeof((j)->driver), false }, \
+	{ "override", (j)->override, sizeof((j)->override), false }, \
+	{ "target", (j)->target, sizeof((j)->target), false }, \
+	{ "target_override", (j)->target_override, sizeof((j)->target_override), false }, \
+	{ "new_record", (j)->new_record, sizeof((j)->new_record), false }, \
+}
+
+/* What a journal must say beyond its values' rule: its operation, and a device. */
+static bool journal_whole(const struct journal *j)
+{
+	return (!strcmp(j->op, "bind") || !strcmp(j->op, "unbind")) && j->addr[0];
+}
+
 int journal_save(struct vctx *ctx, const struct journal *j)
 {
-	char path[PATH_MAX], dir[PATH_MAX], buf[512];
+	struct journal c = *j;
+	const struct kv kv[] = JOURNAL_KV(&c);
+	char path[PATH_MAX], comment[64];
 	int err;
 
-	err = ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl");
-	if (!err)
-		err = mkdir_p(dir, 0755);
+	if (!memchr(j->op, '\0', sizeof(j->op)) || !memchr(j->addr, '\0', sizeof(j->addr)) ||
+	    !journal_whole(j))
+		return -EINVAL;
+	err = save_prepare(ctx, j->addr);
 	if (!err)
 		err = ctx_path(ctx, path, sizeof(path), "/run/vfioctl/journal");
 	if (!err)
-		err = xsnprintf(buf, sizeof(buf),
-				"# vfioctl: %s under way; the next vfioctl finishes or undoes it\n"
-				"op=%s\ndevice=%s\ndriver=%s\noverride=%s\ntarget=%s\n"
-				"target_override=%s\nnew_record=%s\n",
-				j->op, j->op, j->addr, j->driver, j->override, j->target,
-				j->target_override, j->new_record);
-	if (err)
-		return err;
-	return write_file_atomic(path, buf, strlen(buf), 0644);
+		err = xsnprintf(comment, sizeof(comment),
+				"%s under way; the next vfioctl finishes or undoes it", j->op);
+	return err ? err : kv_save(path, comment, kv, sizeof(kv) / sizeof(kv[0]));
 }
 
 int journal_load(struct vctx *ctx, struct journal *j)
 {
-	const struct kv kv[] = {
-		{ "op", j->op, sizeof(j->op), false },
-		{ "device", j->addr, sizeof(j->addr), true },
-		{ "driver", j->driver, sizeof(j->driver), false },
-		{ "override", j->override, sizeof(j->override), false },
-		{ "target", j->target, sizeof(j->target), false },
-		{ "target_override", j->target_override, sizeof(j->target_override), false },
-		{ "new_record", j->new_record, sizeof(j->new_record), false },
-	};
+	const struct kv kv[] = JOURNAL_KV(j);
 	char path[PATH_MAX];
 	int err;
 
@@ -159,7 +236,7 @@ int journal_load(struct vctx *ctx, struct journal *j)
 	err = ctx_path(ctx, path, sizeof(path), "/run/vfioctl/journal");
 	if (!err)
 		err = kv_load(path, kv, sizeof(kv) / sizeof(kv[0]));
-	if (!err && ((strcmp(j->op, "bind") && strcmp(j->op, "unbind")) || !j->addr[0]))
+	if (!err && !journal_whole(j))
 		err = -EINVAL;
 	return err;
 }

@@ -18,6 +18,21 @@ struct prev_state {
 	char override[NAME_MAX_LEN];	/* driver_override before, "" unset */
 };
 
+/*
+ * What the files under run/vfioctl hold, for their writer and their reader
+ * alike: a driver, module or override is "" or a name (valid_name). The
+ * savers refuse anything else with -EINVAL and write nothing; the loaders
+ * refuse it as malformed.
+ */
+bool state_value_ok(const char *v);
+
+/*
+ * -EINVAL, with why (for the user) filled, when d's driver or
+ * driver_override is no value the record and the journal can keep, so a
+ * bind or unbind of d could not be undone; 0 when they can.
+ */
+int state_check_dev(const struct pcidev *d, char *why, size_t size);
+
 /* 0, -ENOENT when nothing is recorded, -EINVAL for a malformed record. */
 int state_load(struct vctx *ctx, const char *addr, struct prev_state *s);
 /* Atomic: temp file, fsync, rename. */

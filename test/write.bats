@@ -177,3 +177,61 @@ setup() {
 	run "$VFIOCTL" --root "$ROOT" unbind --dry-run 0000:00:0c.0
 	assert_output --partial "warning: 0000:00:0c.0: ignoring unreadable record"
 }
+
+# refused VFIOCTL-ARGS... : exit 1, the one line $want, and nothing written
+# at all: no sysfs write, no journal, no record, no lock (the tree as it was)
+refused() {
+	local before
+	before=$(fixture_tree_hash "$ROOT")
+	traced "$@"
+	[ ! -s "$TRACE.raw" ] || fail "$* wrote: $(cat "$TRACE.raw")"
+	assert_equal "$(fixture_tree_hash "$ROOT")" "$before"
+	assert_failure 1
+	assert_equal "${lines[-1]}" "$want"
+}
+
+@test "a driver_override that is no name ('a b', set by hand): bind, unbind and bind --group refuse it before the first write" {
+	local dev=0000:00:04.0 path want
+	# the kernel keeps what it is given up to a newline, and the device stays bound
+	printf 'a b' > "$ROOT/sys/bus/pci/devices/$dev/driver_override"
+	path=$ROOT/sys/bus/pci/devices/$dev/driver_override
+	want="vfioctl: $dev: driver_override holds 'a b', which is no driver name: clear it first (echo > $path)"
+	refused bind "$dev"
+	assert_equal "${#lines[@]}" 1
+	refused bind --dry-run "$dev"
+	refused bind --driver vfio-pci "$dev"
+	want="vfioctl: IOMMU group 4: nothing bound: $dev: ${want#vfioctl: $dev: }"
+	refused bind --group "$dev"
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" --json bind "$dev"
+	jq -e --arg p "$path" '.[0].error == "driver_override holds '"'a b'"', which is no driver name: clear it first (echo > \($p))"' <<<"$output"
+	# a device on its VFIO driver: unbind would journal it too
+	dev=0000:00:0c.0
+	path=$ROOT/sys/bus/pci/devices/$dev/driver_override
+	printf 'a b\n' > "$path"
+	want="vfioctl: $dev: driver_override holds 'a b', which is no driver name: clear it first (echo > $path)"
+	refused unbind "$dev"
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$(readlink "$ROOT/sys/bus/pci/devices/$dev/driver" | xargs basename)" vfio-pci
+	# cleared as the line says, unbind goes ahead
+	echo > "$path"
+	traced unbind "$dev"
+	assert_success
+	[ -s "$TRACE" ]
+}
+
+@test "a driver_override with a newline in it cannot put a line of its own in the journal" {
+	local dev=0000:00:04.0 want
+	printf 'x\ndevice=0000:00:02.0' > "$ROOT/sys/bus/pci/devices/$dev/driver_override"
+	want="vfioctl: $dev: driver_override holds 'x\\ndevice=0000:00:02.0', which is no driver name: clear it first (echo > $ROOT/sys/bus/pci/devices/$dev/driver_override)"
+	refused bind "$dev"
+	[ ! -e "$ROOT/run/vfioctl/journal" ]
+}
+
+@test "a device on a driver whose name is no name vfioctl can record is refused before the first write" {
+	local dev=0000:00:04.0 want
+	cp -a "$ROOT/sys/bus/pci/drivers/e1000e" "$ROOT/sys/bus/pci/drivers/e1000e x"
+	ln -sfn "../../../bus/pci/drivers/e1000e x" "$ROOT/sys/bus/pci/devices/$dev/driver"
+	want="vfioctl: $dev: it is on a driver named 'e1000e x', which vfioctl cannot record to give it back: unbind it from that driver first (echo $dev > $ROOT/sys/bus/pci/devices/$dev/driver/unbind)"
+	refused bind "$dev"
+	refused bind --driver vfio-pci "$dev"
+}

@@ -78,6 +78,7 @@ static void bind_one_group(struct vctx *ctx, const struct cmd_args *a, int g)
 {
 	struct group_status gs;
 	struct member *m = NULL;
+	char why[PATH_MAX + 256];
 	size_t i, n = 0;
 	bool failed = false;
 	int err;
@@ -105,6 +106,12 @@ static void bind_one_group(struct vctx *ctx, const struct cmd_args *a, int g)
 		if (!err)
 			err = choose_target(ctx, &d, a->driver, &c, &t);
 		cands_free(&c);
+		if (!err && !(t.driver[0] && !strcmp(d.driver, t.driver)) &&
+		    bindop_recordable(&d, why, sizeof(why))) {
+			out_error(NULL, 0, "IOMMU group %d: nothing bound: %s: %s", g, m[i].addr, why);
+			ctx_fail(ctx, EXIT_FAILED);
+			goto out;
+		}
 		if (!err && !a->dry_run && check_in_use(ctx, &d, a->force)) {
 			out_error(NULL, 0, "IOMMU group %d: nothing bound: %s is in use", g, m[i].addr);
 			goto out;

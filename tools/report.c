@@ -345,6 +345,10 @@ void report_bind(struct vctx *ctx, const struct bind_req *req, const struct bind
 	case BINDOP_TARGET:
 		report_choice(ctx, d, req->driver, &r->choice);
 		goto out;
+	case BINDOP_UNRECORDABLE:
+		out_error(addr, 0, "%s", r->why);
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
 	default:
 		break;
 	}
@@ -516,6 +520,10 @@ void report_unbind(struct vctx *ctx, const struct unbind_req *req,
 		goto out;
 	case BINDOP_CLEAR:
 		out_error(addr, r->err, "cannot clear driver_override");
+		ctx_fail(ctx, EXIT_FAILED);
+		goto out;
+	case BINDOP_UNRECORDABLE:
+		out_error(addr, 0, "%s", r->why);
 		ctx_fail(ctx, EXIT_FAILED);
 		goto out;
 	default:
