@@ -36,4 +36,5 @@ passed() {
 @test "modprobe: any modprobe.d file, through libkmod, ranked" { passed modprobe; }
 @test "driverctl: driverctl's override files, as import-driverctl reads them" { passed driverctl; }
 @test "procfs: the /proc files of the in-use checks: addresses, routes, mounts, swaps, consoles, fdinfo; the whole check" { passed procfs; }
+@test "state: run/vfioctl's record and journal, loaded and saved back the same; no value that is not a name saved" { passed state; }
 @test "sysfs: a device's attributes and links, read within the root, to its vfio alias" { passed sysfs; }
