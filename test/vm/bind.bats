@@ -127,6 +127,33 @@ setup_file() { vm_setup_file; }
 	assert_equal "$(override_of $E1000E)" "(null)"
 }
 
+@test "a driver_override set by hand to no driver name: bind and unbind refuse it before any write" {
+	local o=/sys/bus/pci/devices/$E1000E/driver_override
+	# the kernel takes it, and e1000e keeps the device
+	printf 'a b' >"$o"
+	assert_equal "$(driver_of $E1000E) $(override_of $E1000E)" "e1000e a b"
+	run "$VFIOCTL" bind $E1000E
+	assert_failure 1
+	assert_output "vfioctl: $E1000E: driver_override holds 'a b', which is no driver name: clear it first (echo > $o)"
+	assert_equal "$(driver_of $E1000E) $(override_of $E1000E)" "e1000e a b"
+	[ ! -e /run/vfioctl/journal ] && [ ! -e /run/vfioctl/$E1000E ]
+	# on its VFIO driver, unbind would journal it: refused too
+	printf '\n' >"$o"
+	run "$VFIOCTL" bind --driver vfio-pci $E1000E
+	assert_success
+	printf 'a b' >"$o"
+	run "$VFIOCTL" unbind $E1000E
+	assert_failure 1
+	assert_output "vfioctl: $E1000E: driver_override holds 'a b', which is no driver name: clear it first (echo > $o)"
+	assert_equal "$(driver_of $E1000E)" vfio-pci
+	[ ! -e /run/vfioctl/journal ]
+	# cleared as the line says: given back to e1000e, as recorded
+	printf '\n' >"$o"
+	run "$VFIOCTL" unbind $E1000E
+	assert_success
+	assert_equal "$(driver_of $E1000E) $(override_of $E1000E)" "e1000e (null)"
+}
+
 # bats test_tags=kernels
 @test "a variant whose probe fails: back on the original driver, override cleared, exit 1" {
 	modprobe qemu_vfio_pci
