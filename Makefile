@@ -193,6 +193,13 @@ $(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/ut
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(DEP_LIBS)
 
+# vfioctl's modprobe.d reader against libkmod's (test/modconf.bats): lib/
+# whole, as vfioctl has it.
+LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c))
+$(B)/modconf-diff: test/modconf-diff.c test/modconf-cmp.h $(LIB_OBJS) | depcheck
+	@mkdir -p $(B)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_OBJS) $(DEP_LIBS)
+
 # Benchmarks print figures and ratios; they never fail a build (bench/run,
 # bench/README.md).
 $(B)/bench/lookup: bench/lookup.c lib/kindex.c lib/log.c lib/util.c | depcheck
@@ -245,14 +252,14 @@ kernel: $(KSERIES:%=kernel-%)
 $(KSERIES:%=kernel-%): kernel-%: FORCE
 	+test/lib/kernels modules $*
 
-check: all $(B)/vfio-user $(B)/kindex-diff fuzzers kernel cross-arm64 deb
+check: all $(B)/vfio-user $(B)/kindex-diff $(B)/modconf-diff fuzzers kernel cross-arm64 deb
 	test/run
 
 # check-host: the suites run from this machine (test/*.bats): fake roots,
 # and four that boot guests of test/vm themselves (boot, initramfs, package,
 # ansible-fleet: two guests driven by Ansible over SSH, with the .deb of
 # `make deb`). check-vm: the suites run inside a guest.
-check-host: all $(B)/kindex-diff fuzzers deb
+check-host: all $(B)/kindex-diff $(B)/modconf-diff fuzzers deb
 	test/run test/*.bats
 
 check-vm: all $(B)/vfio-user kernel cross-arm64

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
-#include <libkmod.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "ctx.h"
 #include "kindex.h"
 #include "log.h"
+#include "modconf.h"
 #include "module.h"
 
 int vfio_alias_of(const char *modalias, char *key, size_t size)
@@ -234,25 +234,21 @@ static int search_index(struct vctx *ctx, enum ctx_index which, enum cand_src sr
 
 static int search_config(struct vctx *ctx, struct cands *c)
 {
-	struct kmod_config_iter *it;
-	struct kmod_ctx *kmod;
+	const struct modconf *mc;
+	size_t i;
 	int err;
 
-	err = ctx_kmod(ctx, &kmod);
+	err = ctx_modconf(ctx, &mc);
 	if (err)
 		return err;
-	it = kmod_config_get_aliases(kmod);
-	if (!it)
-		return 0;
-	while (kmod_config_iter_next(it)) {
-		const char *pattern = kmod_config_iter_get_key(it);
-		const char *module = kmod_config_iter_get_value(it);
+	for (i = 0; i < mc->nalias; i++) {
+		const char *pattern = mc->alias[i].pattern;
 		char name[NAME_MAX_LEN];
 		int builtin;
 
-		if (!pattern || !module || fnmatch(pattern, c->key, 0) != 0)
+		if (fnmatch(pattern, c->key, 0) != 0)
 			continue;
-		if (xstrcpy(name, sizeof(name), module))
+		if (xstrcpy(name, sizeof(name), mc->alias[i].module))
 			continue;
 		modname_normalize(name);
 		builtin = module_is_builtin(ctx, name);
@@ -260,32 +256,26 @@ static int search_config(struct vctx *ctx, struct cands *c)
 		if (err)
 			break;
 	}
-	kmod_config_iter_free_iter(it);
 	return err;
 }
 
 static void mark_blacklisted(struct vctx *ctx, struct cands *c)
 {
-	struct kmod_config_iter *it;
-	struct kmod_ctx *kmod;
-	size_t i;
+	const struct modconf *mc;
+	size_t i, k;
 
-	if (ctx_kmod(ctx, &kmod))
+	if (ctx_modconf(ctx, &mc))
 		return;
-	it = kmod_config_get_blacklists(kmod);
-	if (!it)
-		return;
-	while (kmod_config_iter_next(it)) {
+	for (k = 0; k < mc->nblacklist; k++) {
 		char name[NAME_MAX_LEN];
 
-		if (xstrcpy(name, sizeof(name), kmod_config_iter_get_key(it)))
+		if (xstrcpy(name, sizeof(name), mc->blacklist[k]))
 			continue;
 		modname_normalize(name);
 		for (i = 0; i < c->n; i++)
 			if (!strcmp(c->v[i].module, name))
 				c->v[i].blacklisted = true;
 	}
-	kmod_config_iter_free_iter(it);
 }
 
 static int cand_cmp(const void *pa, const void *pb)

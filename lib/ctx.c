@@ -16,6 +16,7 @@
 #include "ctx.h"
 #include "kindex.h"
 #include "log.h"
+#include "modconf.h"
 #include "names.h"
 #include "util.h"
 
@@ -77,6 +78,10 @@ void ctx_release(struct vctx *ctx)
 	ctx->lock_fd = -1;
 	if (ctx->kmod)
 		kmod_unref(ctx->kmod);
+	if (ctx->modconf)
+		modconf_free(ctx->modconf);
+	free(ctx->modconf);
+	ctx->modconf = NULL;
 	path_confine(NULL);
 	names_release(ctx);
 	ctx->kmod = NULL;
@@ -263,15 +268,18 @@ static struct kmod_ctx *kmod_new_logged(const char *dir, const char *const *conf
 		return kmod;
 	}
 	while (getline(&text, &len, f) > 0) {
-		char *m = text, prio[16] = "";
+		char *m = text, prio[16] = "", fn[64] = "";
 		int skip = 0;
 
 		text[strcspn(text, "\n")] = '\0';
 		if (!strncmp(m, "libkmod: ", 9))
 			m += 9;
 		/* PRIORITY FILE:LINE FN: */
-		if (sscanf(m, "%15s %*s %*[^:]: %n", prio, &skip) == 1 && skip > 0)
+		if (sscanf(m, "%15s %*s %63[^:]: %n", prio, fn, &skip) == 2 && skip > 0)
 			m += skip;
+		/* its complaints about modprobe.d's lines: ctx_modconf() made them already */
+		if (!strcmp(fn, "kmod_config_parse"))
+			continue;
 		if (*m)
 			log_msg(strcmp(prio, "DEBUG") && strcmp(prio, "INFO") ? LOG_WARNING : LOG_DEBUG,
 				"libkmod: %s", m);
@@ -398,13 +406,21 @@ static void free_conf(char **files)
 	free(files);
 }
 
-int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
+/* The modprobe.d files libkmod reads, for kmod_new() and ctx_modconf(). */
+static int modprobe_files(struct vctx *ctx, char ***files)
 {
 	/* kmod's own search path, taken under the root */
 	static const char *const conf[] = {
 		"/etc/modprobe.d", "/run/modprobe.d",
 		"/usr/local/lib/modprobe.d", "/lib/modprobe.d",
 	};
+
+	return conf_files(ctx, conf, ARRAY_SIZE(conf), files);
+}
+
+int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
+{
+	const struct modconf *mc;
 	const char *dir;
 	char **files;
 	int err;
@@ -416,7 +432,11 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 	err = ctx_moddir(ctx, &dir);
 	if (err)
 		return err;
-	err = conf_files(ctx, conf, ARRAY_SIZE(conf), &files);
+	/* warns about modprobe.d's bad lines, once (kmod_new_logged() drops libkmod's) */
+	err = ctx_modconf(ctx, &mc);
+	if (err)
+		return err;
+	err = modprobe_files(ctx, &files);
 	if (err)
 		return err;
 	ctx->kmod = kmod_new_logged(dir, (const char *const *)files);
@@ -426,6 +446,85 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 	kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
 	kmod_set_log_priority(ctx->kmod, log_get_level());
 	*kmod = ctx->kmod;
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static void modconf_file(struct modconf *mc, const char *path, int *err)
+{
+	int r;
+
+	if (*err)
+		return;
+	r = modconf_read_file(mc, path);
+	if (r == -ENOMEM)
+		*err = r;
+	else if (r && r != -ENOENT)
+		warn("%s: %s; not read", path, errstr(r));
+}
+
+int ctx_modconf(struct vctx *ctx, const struct modconf **out)
+{
+	char softdep[PATH_MAX], **files;
+	struct modconf *mc;
+	bool softdep_done = false;
+	const char *dir;
+	size_t i;
+	int err;
+
+	if (ctx->modconf) {
+		*out = ctx->modconf;
+		return 0;
+	}
+	err = ctx_moddir(ctx, &dir);
+	if (err)
+		return err;
+	if (xsnprintf(softdep, sizeof(softdep), "%s/modules.softdep", dir))
+		return -ENAMETOOLONG;
+	err = modprobe_files(ctx, &files);
+	if (err)
+		return err;
+	mc = calloc(1, sizeof(*mc));
+	if (!mc) {
+		free_conf(files);
+		return -ENOMEM;
+	}
+	/*
+	 * libkmod reads the module directory's modules.softdep as one more
+	 * configuration file, in its place by name among modprobe.d's
+	 */
+	for (i = 0; files[i]; i++) {
+		if (!softdep_done && strcmp("modules.softdep", base_name(files[i])) < 0) {
+			modconf_file(mc, softdep, &err);
+			softdep_done = true;
+		}
+		modconf_file(mc, files[i], &err);
+	}
+	if (!softdep_done)
+		modconf_file(mc, softdep, &err);
+	free_conf(files);
+	if (!err) {
+		/* as libkmod: no /proc (a chroot) means no blacklist there */
+		int r = modconf_read_cmdline(mc);
+
+		if (r == -ENOMEM)
+			err = r;
+		else if (r)
+			dbg("/proc/cmdline: %s; not read", errstr(r));
+	}
+	if (err) {
+		modconf_free(mc);
+		free(mc);
+		return err;
+	}
+	ctx->modconf = mc;
+	*out = mc;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 struct kindex;
 struct kmod_ctx;
+struct modconf;
 struct pci_access;
 
 /* The kmod indexes of the module directory vfioctl reads (ctx_index). */
@@ -38,6 +39,7 @@ struct vctx {
 	bool krel_given;
 	char moddir[PATH_MAX];
 	struct kmod_ctx *kmod;
+	struct modconf *modconf;	/* modprobe.d's aliases and blacklists, read once */
 	struct kindex *index[IDX_COUNT];	/* opened once, on first use */
 	int index_err[IDX_COUNT];		/* its open's result, once tried */
 	bool index_tried[IDX_COUNT];
@@ -91,6 +93,14 @@ const char *ctx_index_name(enum ctx_index which);
 
 /* libkmod context for the module directory and ROOT's modprobe.d, lazily. */
 int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod);
+
+/*
+ * modprobe.d's aliases and blacklists (lib/modconf.h), read on first use
+ * from the files libkmod would read for ctx_kmod() (the module
+ * directory's modules.softdep among them) and the kernel command line,
+ * then kept until ctx_release(). 0 or -errno.
+ */
+int ctx_modconf(struct vctx *ctx, const struct modconf **mc);
 
 /*
  * Take ROOT/run/vfioctl/lock (flock, exclusive), once, until exit: two

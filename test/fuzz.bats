@@ -33,7 +33,7 @@ passed() {
 @test "kindex: the index reader on any bytes, checked against kmod's rule" { passed kindex; }
 @test "record: the etc/vfioctl.d parser, and what it accepts writes back the same" { passed record; }
 @test "owner: USER[:GROUP] against any passwd and group" { passed owner; }
-@test "modprobe: any modprobe.d file, through libkmod, ranked" { passed modprobe; }
+@test "modprobe: any modprobe.d file: vfioctl's aliases and blacklists are libkmod's; ranked" { passed modprobe; }
 @test "driverctl: driverctl's override files, as import-driverctl reads them" { passed driverctl; }
 @test "procfs: the /proc files of the in-use checks: addresses, routes, mounts, swaps, consoles, fdinfo; the whole check" { passed procfs; }
 @test "state: run/vfioctl's record and journal, loaded and saved back the same; no value that is not a name saved" { passed state; }

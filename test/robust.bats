@@ -41,7 +41,7 @@ setup() {
 	line=$(wc -l < "$ROOT/etc/modprobe.d/vfxt.conf")
 	run --separate-stderr "$VFIOCTL" --root "$ROOT" list-candidates 0000:00:03.0
 	assert_success
-	assert_equal "$stderr" "vfioctl: warning: libkmod: $ROOT/etc/modprobe.d/vfxt.conf line $line: ignoring bad line starting with 'bogus'"
+	assert_equal "$stderr" "vfioctl: warning: $ROOT/etc/modprobe.d/vfxt.conf line $line: ignoring bad line starting with 'bogus'"
 	run --separate-stderr "$VFIOCTL" --root "$ROOT" -q list-candidates 0000:00:03.0
 	assert_success
 	assert_equal "$stderr" ""

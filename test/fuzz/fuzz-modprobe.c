@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * modprobe.d as vfioctl reads it: the input is one configuration file in
- * a root's etc/modprobe.d (libkmod parses it; vfioctl takes its aliases
- * and blacklists), then the lookup of a device's VFIO alias, ranked. A
- * first line "key=..." chooses the key.
+ * a root's etc/modprobe.d. vfioctl's aliases and blacklists of it
+ * (lib/modconf.c) must be libkmod's, entry for entry (any difference
+ * aborts); then the lookup of a device's VFIO alias, ranked. A first line
+ * "key=..." chooses the key.
  */
 #include <fnmatch.h>
 
@@ -11,6 +12,7 @@
 #include "../../lib/alias.h"
 #include "../../lib/ctx.h"
 #include "../../lib/module.h"
+#include "../modconf-cmp.h"
 
 /* depmod's empty index */
 static const unsigned char empty_index[12] = { 0xb0, 0x07, 0xf4, 0x57, 0, 2, 0, 1, 0, 0, 0, 12 };
@@ -45,6 +47,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write("etc/modprobe.d/fuzz.conf", data, size);
 	if (ctx_init(&ctx, fuzz_root(), "9.9.9"))
 		abort();
+	/* the same bytes through libkmod: the same entries, in the same order */
+	{
+		const struct modconf *mc;
+		struct kmod_ctx *kmod;
+
+		if (ctx_modconf(&ctx, &mc) || ctx_kmod(&ctx, &kmod))
+			abort();
+		if (modconf_cmp(mc, kmod, NULL, 0)) {
+			modconf_cmp(mc, kmod, stderr, 0);
+			abort();
+		}
+	}
 	if (cands_lookup(&ctx, key, &c) == 0) {
 		for (i = 0; i < c.n; i++) {
 			fuzz_assert(valid_name(c.v[i].module));
