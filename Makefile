@@ -91,8 +91,10 @@ $(B)/boot/%: boot/%.in $(B)/sbindir
 depcheck:
 	@$(if $(MISSING),$(error missing $(MISSING): run 'make deps' (as root) first))
 
+# libkmod and libpci are opened when needed (lib/dl.h), not linked: with
+# glibc >= 2.34 dlopen is libc's.
 vfioctl: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(B)/obj/%.o: %.c | depcheck
 	@mkdir -p $(dir $@)
@@ -163,7 +165,7 @@ $(SAN)/obj/%.o: %.c | depcheck
 $(SAN)/obj/lib/persist.o: $(B)/sbindir
 
 $(SAN)/vfioctl: $(SAN)/obj/vfioctl.o $(SAN_TOOLS_OBJS) $(SAN_LIB_OBJS)
-	$(SAN_CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(SAN_CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^
 
 # libFuzzer harnesses (test/fuzz/README.md): make fuzz FUZZ_SECONDS=N runs
 # each for N seconds, two at a time, on its seed corpus.
@@ -192,6 +194,11 @@ check-asan: all $(SAN)/vfioctl $(B)/kindex-diff
 $(B)/kindex-diff: test/kindex-diff.c lib/kindex.c lib/util.c lib/kindex.h lib/util.h | depcheck
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(DEP_LIBS)
+
+# For dpkg-shlibdeps (debian/rules): the libraries vfioctl dlopens, linked.
+$(B)/shlibs-stub: debian/shlibs-stub.c lib/kmodlib.h lib/pcilib.h | depcheck
+	@mkdir -p $(B)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(DEP_LIBS)
 
 # vfioctl's modprobe.d reader against libkmod's (test/modconf.bats): lib/
 # whole, as vfioctl has it.
@@ -235,8 +242,7 @@ $(B)/arm64/vfioctl: $(SRCS) $(wildcard lib/*.h tools/*.h) $(B)/arm64/sysroot.sta
 	$(ARM64_CC) $(CPPFLAGS) $(filter-out -MMD -MP $(DEP_CFLAGS),$(CFLAGS)) \
 		-isystem $(ARM64_SYSROOT)/usr/include/aarch64-linux-gnu -isystem $(ARM64_SYSROOT)/usr/include \
 		-o $@ $(SRCS) \
-		$(addprefix -L,$(ARM64_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(ARM64_LIBDIRS)) \
-		-lkmod -lpci
+		$(addprefix -L,$(ARM64_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(ARM64_LIBDIRS))
 comma := ,
 
 # Debian's 6.12 (bookworm-backports) and 7.2 (sid), their headers, the

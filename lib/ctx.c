@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libkmod.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "ctx.h"
 #include "kindex.h"
+#include "kmodlib.h"
 #include "log.h"
 #include "modconf.h"
 #include "names.h"
@@ -76,8 +76,12 @@ void ctx_release(struct vctx *ctx)
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
 	ctx->lock_fd = -1;
-	if (ctx->kmod)
-		kmod_unref(ctx->kmod);
+	if (ctx->kmod) {
+		const struct kmodlib *k;
+
+		if (kmodlib(&k) == 0)
+			k->unref(ctx->kmod);
+	}
 	if (ctx->modconf)
 		modconf_free(ctx->modconf);
 	free(ctx->modconf);
@@ -234,7 +238,8 @@ kmod_log(void *data, int priority, const char *file, int line, const char *fn,
  * to stderr; it is run with stderr going to a memory file, and what it
  * printed ("libkmod: ERROR FILE:LINE FN: MESSAGE") goes through our log.
  */
-static struct kmod_ctx *kmod_new_logged(const char *dir, const char *const *conf)
+static struct kmod_ctx *kmod_new_logged(const struct kmodlib *k, const char *dir,
+					const char *const *conf)
 {
 	struct kmod_ctx *kmod;
 	int mfd, saved = -1;
@@ -252,7 +257,7 @@ static struct kmod_ctx *kmod_new_logged(const char *dir, const char *const *conf
 			saved = -1;
 		}
 	}
-	kmod = kmod_new(dir, conf);
+	kmod = k->new_ctx(dir, conf);
 	if (saved < 0) {
 		if (mfd >= 0)
 			close(mfd);
@@ -420,6 +425,7 @@ static int modprobe_files(struct vctx *ctx, char ***files)
 
 int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 {
+	const struct kmodlib *k;
 	const struct modconf *mc;
 	const char *dir;
 	char **files;
@@ -429,6 +435,9 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 		*kmod = ctx->kmod;
 		return 0;
 	}
+	err = kmodlib(&k);
+	if (err)
+		return err;
 	err = ctx_moddir(ctx, &dir);
 	if (err)
 		return err;
@@ -439,12 +448,12 @@ int ctx_kmod(struct vctx *ctx, struct kmod_ctx **kmod)
 	err = modprobe_files(ctx, &files);
 	if (err)
 		return err;
-	ctx->kmod = kmod_new_logged(dir, (const char *const *)files);
+	ctx->kmod = kmod_new_logged(k, dir, (const char *const *)files);
 	free_conf(files);
 	if (!ctx->kmod)
 		return -ENOMEM;
-	kmod_set_log_fn(ctx->kmod, kmod_log, NULL);
-	kmod_set_log_priority(ctx->kmod, log_get_level());
+	k->set_log_fn(ctx->kmod, kmod_log, NULL);
+	k->set_log_priority(ctx->kmod, log_get_level());
 	*kmod = ctx->kmod;
 	return 0;
 }

@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <libkmod.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "ctx.h"
 #include "kindex.h"
 #include "log.h"
+#include "kmodlib.h"
 #include "module.h"
 #include "util.h"
 
@@ -80,16 +80,20 @@ const char *mod_state_name(enum mod_state st)
 	return "?";
 }
 
-static int lookup_module(struct vctx *ctx, const char *module, struct kmod_module **mod)
+/* The module by name, through libkmod; *k its functions (lib/kmodlib.h). */
+static int lookup_module(struct vctx *ctx, const char *module, struct kmod_module **mod,
+			 const struct kmodlib **k)
 {
 	struct kmod_ctx *kmod;
 	int err;
 
 	err = ctx_kmod(ctx, &kmod);
+	if (!err)
+		err = kmodlib(k);
 	if (err)
 		return err;
 	*mod = NULL;
-	err = kmod_module_new_from_name_lookup(kmod, module, mod);
+	err = (*k)->module_new_from_name_lookup(kmod, module, mod);
 	if (err < 0)
 		return err;
 	return *mod ? 0 : -ENOENT;
@@ -128,6 +132,7 @@ static int dep_names(const char *line, char *buf, size_t size)
 int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
 {
 	struct kmod_list *deps, *l;
+	const struct kmodlib *k;
 	struct kmod_module *mod;
 	char line[PATH_MAX * 2];
 	struct kindex *idx;
@@ -146,23 +151,23 @@ int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
 		err = module_is_builtin(ctx, module);
 		return err < 0 ? err : err > 0 ? 0 : -ENOENT;
 	}
-	err = lookup_module(ctx, module, &mod);
+	err = lookup_module(ctx, module, &mod, &k);
 	if (err)
 		return err;
-	deps = kmod_module_get_dependencies(mod);
-	kmod_list_foreach(l, deps) {
-		struct kmod_module *d = kmod_module_get_module(l);
-		const char *name = kmod_module_get_name(d);
+	deps = k->module_get_dependencies(mod);
+	kmodlib_foreach(k, l, deps) {
+		struct kmod_module *d = k->module_get_module(l);
+		const char *name = k->module_get_name(d);
 
 		if (len + strlen(name) + 2 < size) {
 			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "", name);
 		} else {
 			err = -ENAMETOOLONG;
 		}
-		kmod_module_unref(d);
+		k->module_unref(d);
 	}
-	kmod_module_unref_list(deps);
-	kmod_module_unref(mod);
+	k->module_unref_list(deps);
+	k->module_unref(mod);
 	return err;
 }
 
@@ -173,6 +178,7 @@ int mod_load(struct vctx *ctx, const char *module)
 
 int mod_load_opts(struct vctx *ctx, const char *module, const char *options)
 {
+	const struct kmodlib *k;
 	struct kmod_module *mod;
 	enum mod_state st;
 	int err;
@@ -184,14 +190,14 @@ int mod_load_opts(struct vctx *ctx, const char *module, const char *options)
 		return 0;
 	if (!ctx->live)
 		return -EOPNOTSUPP;
-	err = lookup_module(ctx, module, &mod);
+	err = lookup_module(ctx, module, &mod, &k);
 	if (err)
 		return err;
 	info("loading module %s%s%s", module, options ? " " : "", options ? options : "");
 	/* its drivers probe devices: new interfaces, disks, consoles */
 	sysfs_changed();
-	err = kmod_module_probe_insert_module(mod, 0, options, NULL, NULL, NULL);
-	kmod_module_unref(mod);
+	err = k->module_probe_insert_module(mod, 0, options, NULL, NULL, NULL);
+	k->module_unref(mod);
 	if (err > 0)
 		err = -EPERM;	/* refused by modprobe.d (blacklist) */
 	if (err)
@@ -271,22 +277,23 @@ int driver_module(struct vctx *ctx, const char *driver, char *module, size_t siz
 static bool has_vfio_alias(struct vctx *ctx, const char *module)
 {
 	struct kmod_list *info = NULL, *l;
+	const struct kmodlib *k;
 	struct kmod_module *mod;
 	bool found = false;
 
-	if (lookup_module(ctx, module, &mod))
+	if (lookup_module(ctx, module, &mod, &k))
 		return false;
-	if (kmod_module_get_info(mod, &info) >= 0) {
-		kmod_list_foreach(l, info) {
-			const char *k = kmod_module_info_get_key(l);
-			const char *v = kmod_module_info_get_value(l);
+	if (k->module_get_info(mod, &info) >= 0) {
+		kmodlib_foreach(k, l, info) {
+			const char *key = k->module_info_get_key(l);
+			const char *v = k->module_info_get_value(l);
 
-			if (k && v && !strcmp(k, "alias") && !strncmp(v, "vfio_", 5))
+			if (key && v && !strcmp(key, "alias") && !strncmp(v, "vfio_", 5))
 				found = true;
 		}
-		kmod_module_info_free_list(info);
+		k->module_info_free_list(info);
 	}
-	kmod_module_unref(mod);
+	k->module_unref(mod);
 	return found;
 }
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <limits.h>
-#include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include "ctx.h"
 #include "log.h"
 #include "names.h"
+#include "pcilib.h"
 #include "util.h"
 
 /*
@@ -59,6 +59,7 @@ static struct pci_access *names_access(struct vctx *ctx)
 	static const char *const dbs[] = {
 		"/usr/share/misc/pci.ids", "/usr/share/hwdata/pci.ids",
 	};
+	const struct pcilib *p;
 	struct pci_access *pacc;
 	char path[PATH_MAX];
 	size_t i;
@@ -67,7 +68,12 @@ static struct pci_access *names_access(struct vctx *ctx)
 		return NULL;
 	if (ctx->pacc)
 		return ctx->pacc;
-	pacc = pci_alloc();
+	/* no libpci: IDs, as with no pci.ids */
+	if (pcilib(&p)) {
+		ctx->pacc_failed = true;
+		return NULL;
+	}
+	pacc = p->alloc();
 	if (!pacc) {
 		ctx->pacc_failed = true;
 		return NULL;
@@ -79,11 +85,11 @@ static struct pci_access *names_access(struct vctx *ctx)
 		/* the host's hwdb describes the host, not this root */
 		static char param[] = "hwdb.disable", yes[] = "1";
 
-		pci_set_param(pacc, param, yes);
+		p->set_param(pacc, param, yes);
 		for (i = 0; i < ARRAY_SIZE(dbs); i++) {
 			if (ctx_path(ctx, path, sizeof(path), "%s", dbs[i]) == 0 &&
 			    path_exists(path)) {
-				pci_set_name_list_path(pacc, strdup(path), 1);
+				p->set_name_list_path(pacc, strdup(path), 1);
 				break;
 			}
 		}
@@ -96,12 +102,13 @@ static const char *lookup(struct vctx *ctx, char *buf, size_t size, int flags,
 			  unsigned a, unsigned b)
 {
 	struct pci_access *pacc = names_access(ctx);
+	const struct pcilib *p;
 	const char *r = NULL;
 
-	if (!pacc)
+	if (!pacc || pcilib(&p))
 		return NULL;
 	if (setjmp(pci_jmp) == 0)
-		r = pci_lookup_name(pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS,
+		r = p->lookup_name(pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS,
 				    a, b);
 	else
 		ctx->pacc_failed = true;
@@ -126,7 +133,9 @@ const char *names_class(struct vctx *ctx, unsigned class24, char *buf, size_t si
 
 void names_release(struct vctx *ctx)
 {
-	if (ctx->pacc)
-		pci_cleanup(ctx->pacc);
+	const struct pcilib *p;
+
+	if (ctx->pacc && pcilib(&p) == 0)
+		p->cleanup(ctx->pacc);
 	ctx->pacc = NULL;
 }
