@@ -13,7 +13,7 @@ setup_file() {
 	# The probe: the library objects from the Makefile's own rule (same
 	# flags, up to date), its main() with the Makefile's CFLAGS (warnings
 	# included) and -Werror.
-	local objs=(inuse inuse_block inuse_net inuse_console inuse_vfio module kindex alias bus ctx device util pcidev log names) flags libs
+	local objs=(inuse inuse_block inuse_net inuse_console inuse_vfio module kindex alias bus ctx device util pcidev log names modconf dl kmodlib pcilib) flags libs
 	objs=("${objs[@]/#/build/obj/lib/}")
 	objs=("${objs[@]/%/.o}")
 	(
