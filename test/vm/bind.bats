@@ -24,6 +24,22 @@ setup_file() { vm_setup_file; }
 	[ "$(group_of $EDU)" != "$(group_of $E1000E)" ]
 }
 
+@test "without libkmod a bind that needs a module says so in one line and changes nothing" {
+	local lib
+	lib=$(ldconfig -p | sed -n 's/^[[:space:]]*libkmod\.so\.2 .*=> //p' | head -n 1)
+	[ -n "$lib" ]
+	refute module_loaded edu_vfio_pci
+	# libkmod is opened only to load the module (lib/kmodlib.h): hidden here
+	run "$TOP/test/lib/private-ns" sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
+		sh "$(readlink -f "$lib")" "$VFIOCTL" bind $EDU
+	assert_failure 1
+	assert_equal "${#lines[@]}" 1
+	assert_output --regexp "^vfioctl: $EDU: .*edu_vfio_pci.*: Can not access a needed shared library$"
+	assert_equal "$(driver_of $EDU)" none
+	assert_equal "$(override_of $EDU)" "(null)"
+	refute module_loaded edu_vfio_pci
+}
+
 # bats test_tags=kernels
 @test "edu: the exact variant wins, is loaded alone, binds; the group is viable and the extra region readable" {
 	run "$VFIOCTL" --json list-candidates $EDU
