@@ -65,9 +65,9 @@ void ctx_release(struct vctx *ctx)
 {
 	size_t i;
 
-	if (ctx->class_cache && ctx->class_cache_free)
-		ctx->class_cache_free(ctx->class_cache);
-	ctx->class_cache = NULL;
+	if (ctx->inuse_cache && ctx->inuse_cache_free)
+		ctx->inuse_cache_free(ctx->inuse_cache);
+	ctx->inuse_cache = NULL;
 	for (i = 0; i < IDX_COUNT; i++) {
 		kindex_close(ctx->index[i]);
 		ctx->index[i] = NULL;

@@ -48,8 +48,8 @@ struct vctx {
 		int vfio;
 	} vfio_drivers[32];
 	size_t nvfio_drivers;
-	void *class_cache;		/* inuse.c: what the in-use checks read of the host (inuse_memo) */
-	void (*class_cache_free)(void *cache);
+	void *inuse_cache;		/* inuse.c: what the in-use checks read of the host (inuse_memo) */
+	void (*inuse_cache_free)(void *cache);
 	struct pci_access *pacc;
 	bool pacc_failed;
 	bool dry_run;

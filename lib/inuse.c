@@ -161,6 +161,7 @@ void free_list(struct dirent **list, int n)
 struct memo {
 	char key[32];
 	unsigned long gen;		/* sysfs_generation() when built */
+	bool kept;			/* valid whatever was written since */
 	void *val;
 	void (*free)(void *val);
 };
@@ -181,10 +182,11 @@ static void inuse_cache_free(void *p)
 	free(cc);
 }
 
-int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx, const char *key, void **val),
-	       void (*free_fn)(void *val), void **val)
+static int memo_get(struct vctx *ctx, const char *key,
+		    int (*build)(struct vctx *ctx, const char *key, void **val),
+		    void (*free_fn)(void *val), bool kept, void **val)
 {
-	struct inuse_cache *cc = ctx->class_cache;
+	struct inuse_cache *cc = ctx->inuse_cache;
 	struct memo *m = NULL;
 	size_t i;
 	int err;
@@ -194,13 +196,13 @@ int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx,
 		cc = calloc(1, sizeof(*cc));
 		if (!cc)
 			return -ENOMEM;
-		ctx->class_cache = cc;
-		ctx->class_cache_free = inuse_cache_free;
+		ctx->inuse_cache = cc;
+		ctx->inuse_cache_free = inuse_cache_free;
 	}
 	for (i = 0; i < cc->n && !m; i++)
 		if (!strcmp(cc->m[i].key, key))
 			m = &cc->m[i];
-	if (m && m->gen == sysfs_generation() && m->val) {
+	if (m && (m->kept || m->gen == sysfs_generation()) && m->val) {
 		*val = m->val;
 		return 0;
 	}
@@ -222,8 +224,22 @@ int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx,
 		return err;
 	}
 	m->gen = sysfs_generation();
+	m->kept = kept;
 	*val = m->val;
 	return 0;
+}
+
+int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx, const char *key, void **val),
+	       void (*free_fn)(void *val), void **val)
+{
+	return memo_get(ctx, key, build, free_fn, false, val);
+}
+
+int inuse_memo_kept(struct vctx *ctx, const char *key,
+		    int (*build)(struct vctx *ctx, const char *key, void **val),
+		    void (*free_fn)(void *val), void **val)
+{
+	return memo_get(ctx, key, build, free_fn, true, val);
 }
 
 /* The whole of a regular file into *buf (NUL-terminated). 0 or -errno. */

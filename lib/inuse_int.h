@@ -48,6 +48,10 @@ const char *base_name(const char *path);
  */
 int inuse_memo(struct vctx *ctx, const char *key, int (*build)(struct vctx *ctx, const char *key, void **val),
 	       void (*free_fn)(void *val), void **val);
+/* The same, kept for the whole process: for what vfioctl's writes cannot change. */
+int inuse_memo_kept(struct vctx *ctx, const char *key,
+		    int (*build)(struct vctx *ctx, const char *key, void **val),
+		    void (*free_fn)(void *val), void **val);
 
 /* ROOT/rel opened for reading, read once (inuse_memo); *f NULL when it does not exist. */
 int open_under_root(struct vctx *ctx, const char *rel, FILE **f);

@@ -517,6 +517,26 @@ syspath=/sys/devices/pci0000:00/0000:00:0c.0
 	assert_output "$vfio_dev vfio 4242: pid 4242 (qemu-system-x86) holds it open through VFIO (a device fd and its group's node)"
 }
 
+@test "vfio: each process's fds are read once per process, however many devices are checked" {
+	fixture_vfio_holder "$ROOT" 100 dpdk-testpmd 3:/dev/vfio/12 4:vfio-device
+	fixture_vfio_holder "$ROOT" 101 qemu-system-x86 3:/dev/vfio/10 4:vfio-device
+	fixture_vfio_holder "$ROOT" 102 sleep 3:/dev/null
+	strace -f -qq -e trace=open,openat,openat2 -e signal=none -o "$BATS_TEST_TMPDIR/trace" \
+		"$INUSE_PROBE" --root "$ROOT" $vfio_dev 0000:00:0a.0 $vfio_dev >"$BATS_TEST_TMPDIR/out"
+	# every holder still found, for each device it holds
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output - <<-EOF
+		$vfio_dev vfio 100: pid 100 (dpdk-testpmd) holds it open through VFIO (a device fd and its group's node)
+		0000:00:0a.0 vfio 101: pid 101 (qemu-system-x86) holds it open through VFIO (a device fd and its group's node)
+		$vfio_dev vfio 100: pid 100 (dpdk-testpmd) holds it open through VFIO (a device fd and its group's node)
+	EOF
+	for f in proc/100/fd proc/101/fd proc/102/fd; do
+		echo "$f:"
+		run grep -cE "\"([^\"]*/)?$f\"" "$BATS_TEST_TMPDIR/trace"
+		assert_output 1
+	done
+}
+
 @test "vfio: a group node alone, or a device fd of another group, holds nothing" {
 	fixture_vfio_holder "$ROOT" 100 dpdk-testpmd 3:/dev/vfio/12
 	fixture_vfio_holder "$ROOT" 101 qemu-system-x86 3:/dev/vfio/10 4:vfio-device
