@@ -119,6 +119,46 @@ int pcidev_refresh(struct vctx *ctx, struct pcidev *d)
 	return err;
 }
 
+/*
+ * A PCI device's modalias is printed from the same fields as its vendor,
+ * device, subsystem_vendor, subsystem_device and class files
+ * (drivers/pci/pci-sysfs.c: "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X"):
+ * one read instead of six. true when it has exactly that shape; otherwise
+ * the files are read.
+ */
+static bool pci_ids_from_modalias(struct device *dev, struct pcidev *d)
+{
+	static const char shape[] = "pci:vXXXXXXXXdXXXXXXXXsvXXXXXXXXsdXXXXXXXXbcXXscXXiXX";
+	unsigned long v[7];
+	const char *m;
+	size_t i, k;
+
+	if (device_modalias(dev, &m) || strlen(m) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'X' ? !isxdigit((unsigned char)m[i]) || islower((unsigned char)m[i]) :
+				      m[i] != shape[i])
+			return false;
+	for (i = 0, k = 0; shape[i]; k++) {
+		char hex[9];
+		size_t n;
+
+		while (shape[i] != 'X')
+			i++;
+		n = strspn(shape + i, "X");
+		memcpy(hex, m + i, n);
+		hex[n] = '\0';
+		v[k] = strtoul(hex, NULL, 16);
+		i += n;
+	}
+	d->vendor = (unsigned)v[0];
+	d->device = (unsigned)v[1];
+	d->subvendor = (unsigned)v[2];
+	d->subdevice = (unsigned)v[3];
+	d->class = (unsigned)(v[4] << 16 | v[5] << 8 | v[6]);
+	return true;
+}
+
 int pcidev_read(struct vctx *ctx, struct device *dev, struct pcidev *d)
 {
 	const char *s;
@@ -139,7 +179,9 @@ int pcidev_read(struct vctx *ctx, struct device *dev, struct pcidev *d)
 	if ((err = device_realpath(dev, &s)) ||
 	    (err = xstrcpy(d->realpath, sizeof(d->realpath), s)))
 		return err;
-	if (dev->bus->id == BUS_PCI) {
+	if (dev->bus->id == BUS_PCI && pci_ids_from_modalias(dev, d)) {
+		d->is_bridge = (d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609;
+	} else if (dev->bus->id == BUS_PCI) {
 		if ((err = device_attr_hex(dev, "vendor", &d->vendor)) ||
 		    (err = device_attr_hex(dev, "device", &d->device)) ||
 		    (err = device_attr_hex(dev, "class", &d->class)))

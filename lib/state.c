@@ -124,6 +124,9 @@ static int save_prepare(struct vctx *ctx, const char *addr)
 
 	if (dev_id_parse(addr, id) || strcmp(id, addr))
 		return -EINVAL;
+	/* the lock vfioctl holds while it writes is a file in it: made already */
+	if (ctx->lock_fd >= 0)
+		return 0;
 	err = ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl");
 	return err ? err : mkdir_p(dir, 0755);
 }

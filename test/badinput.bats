@@ -176,9 +176,21 @@ dctl() { printf '%b' "$2" > "$ROOT/etc/driverctl.d/$1"; }
 
 # --- sysfs shapes ------------------------------------------------------------
 
-@test "sysfs: vendor missing" { rm "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: cannot read device: No such file" -- show 0000:00:03.0; }
-@test "sysfs: vendor not hex" { echo 0xzz > "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: .*Invalid argument" -- show 0000:00:03.0; }
-@test "sysfs: vendor a FIFO" { fifo "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: .*not a regular file" -- bind 0000:00:03.0; }
+# A PCI modalias of the kernel's shape carries vendor, device, subsystem and
+# class (lib/pcidev.c): the files are read only when it does not.
+odd_modalias() { printf 'pci:v00001234d000011e8sv00001af4sd00001100bc00scffi00\n' > "$(attr 0000:00:03.0)/modalias"; }
+@test "sysfs: vendor missing, modalias without the IDs" { odd_modalias; rm "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: cannot read device: No such file" -- show 0000:00:03.0; }
+@test "sysfs: vendor not hex, modalias without the IDs" { odd_modalias; echo 0xzz > "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: .*Invalid argument" -- show 0000:00:03.0; }
+@test "sysfs: vendor a FIFO, modalias without the IDs" { odd_modalias; fifo "$(attr 0000:00:03.0)/vendor"; bad 1 "0000:00:03.0: .*not a regular file" -- bind 0000:00:03.0; }
+@test "sysfs: IDs from a kernel-shaped modalias; the six files are not opened" {
+	rm "$(attr 0000:00:03.0)/vendor" "$(attr 0000:00:03.0)/class"
+	fifo "$(attr 0000:00:03.0)/device"
+	run "$VFIOCTL" --root "$ROOT" --json list-devices
+	assert_success
+	assert_equal "$(jq -r '.[] | select(.device == "0000:00:03.0") |
+		[.vendor_id, .device_id, .subsystem_vendor_id, .subsystem_device_id, .class] | join(" ")' <<<"$output")" \
+		"1234 11e8 1af4 1100 00ff00"
+}
 @test "sysfs: modalias a FIFO" { fifo "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*not a regular file" -- list-candidates 0000:00:03.0; }
 @test "sysfs: modalias with a NUL" { printf 'pci:v00001234\0d000011E8\n' > "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*Invalid argument" -- list-candidates 0000:00:03.0; }
 @test "sysfs: modalias with a newline inside" { printf 'pci:v00001234\nd000011E8\n' > "$(attr 0000:00:03.0)/modalias"; bad 1 "0000:00:03.0: .*Invalid argument" -- list-candidates 0000:00:03.0; }

@@ -72,7 +72,7 @@ setup() {
 	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat,openat2 -o "$BATS_TEST_TMPDIR/s" \
 		"$VFIOCTL" --root "$ROOT" --json list-persisted > "$BATS_TEST_TMPDIR/out"
 	# by path, or by name beside a device's directory fd (lib/device.c)
-	opens=$(grep -cE '[/"]vendor"' "$BATS_TEST_TMPDIR/s")
+	opens=$(grep -cE '[/"]modalias"' "$BATS_TEST_TMPDIR/s")
 	assert_equal "$opens" "$ndev"
 	assert_equal "$(jq -c '[.[] | select(.ids == "1af4:1110") | .devices[]]' "$BATS_TEST_TMPDIR/out")" '["0000:00:08.0"]'
 	assert_equal "$(jq length "$BATS_TEST_TMPDIR/out")" 41
