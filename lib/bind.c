@@ -10,10 +10,26 @@
 #include "log.h"
 #include "util.h"
 
+/*
+ * A loaded module's driver, found once per process for every device that
+ * goes to it (~25 system calls each: its state, then its drivers listed),
+ * and again after vfioctl loads a module. A module unloaded meanwhile by
+ * someone else is caught where it matters: the bind is verified.
+ */
 static int target_resolve(struct vctx *ctx, struct target *t)
 {
+	size_t i;
 	int err;
 
+	if (ctx->targets_gen != mod_generation())
+		ctx->ntargets = 0;
+	for (i = 0; i < ctx->ntargets; i++) {
+		if (strcmp(ctx->targets[i].module, t->module) || strcmp(ctx->targets[i].bus, t->bus))
+			continue;
+		t->mstate = ctx->targets[i].mstate;
+		memcpy(t->driver, ctx->targets[i].driver, strlen(ctx->targets[i].driver) + 1);
+		goto found;
+	}
 	err = mod_state(ctx, t->module, &t->mstate);
 	if (err)
 		return err;
@@ -24,6 +40,17 @@ static int target_resolve(struct vctx *ctx, struct target *t)
 		t->driver[0] = '\0';
 		return err;
 	}
+	if ((t->mstate == MOD_LIVE || t->mstate == MOD_BUILTIN) &&
+	    strlen(t->module) < sizeof(ctx->targets[0].module) &&
+	    strlen(t->driver) < sizeof(ctx->targets[0].driver)) {
+		i = ctx->ntargets < ARRAY_SIZE(ctx->targets) ? ctx->ntargets++ : 0;
+		memcpy(ctx->targets[i].module, t->module, strlen(t->module) + 1);
+		ctx->targets[i].bus = t->bus;
+		ctx->targets[i].mstate = t->mstate;
+		memcpy(ctx->targets[i].driver, t->driver, strlen(t->driver) + 1);
+		ctx->targets_gen = mod_generation();
+	}
+found:
 	return ctx_path(ctx, t->driver_src, sizeof(t->driver_src),
 			"/sys/module/%s/drivers/%s:%s", t->module, t->bus, t->driver);
 }

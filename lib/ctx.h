@@ -48,6 +48,14 @@ struct vctx {
 		int vfio;
 	} vfio_drivers[32];
 	size_t nvfio_drivers;
+	struct {			/* bind.c target_resolve()'s answers: module -> driver */
+		char module[64];
+		const char *bus;
+		int mstate;		/* enum mod_state: live or built in */
+		char driver[64];
+	} targets[4];
+	size_t ntargets;
+	unsigned long targets_gen;	/* mod_generation() when they were found */
 	void *inuse_cache;		/* inuse.c: what the in-use checks read of the host (inuse_memo) */
 	void (*inuse_cache_free)(void *cache);
 	struct pci_access *pacc;

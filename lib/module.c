@@ -171,6 +171,13 @@ int mod_deps(struct vctx *ctx, const char *module, char *buf, size_t size)
 	return err;
 }
 
+static unsigned long mod_gen;
+
+unsigned long mod_generation(void)
+{
+	return mod_gen;
+}
+
 int mod_load(struct vctx *ctx, const char *module)
 {
 	return mod_load_opts(ctx, module, NULL);
@@ -196,6 +203,7 @@ int mod_load_opts(struct vctx *ctx, const char *module, const char *options)
 	info("loading module %s%s%s", module, options ? " " : "", options ? options : "");
 	/* its drivers probe devices: new interfaces, disks, consoles */
 	sysfs_changed();
+	mod_gen++;
 	err = k->module_probe_insert_module(mod, 0, options, NULL, NULL, NULL);
 	k->module_unref(mod);
 	if (err > 0)

@@ -17,6 +17,8 @@ enum mod_state {
 };
 
 int mod_state(struct vctx *ctx, const char *module, enum mod_state *st);
+/* Bumped by every module load vfioctl attempts: what was found of modules before is stale. */
+unsigned long mod_generation(void);
 const char *mod_state_name(enum mod_state st);
 
 /*
