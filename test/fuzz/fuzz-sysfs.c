@@ -75,6 +75,28 @@ static bool outside(const char *modalias, const uint8_t *data, size_t size)
 	return strstr(modalias, "OUTSIDE") && !memmem(data, size, "OUTSIDE", 7);
 }
 
+/*
+ * A modalias of the kernel's shape gives the IDs (lib/pcidev.c): printed
+ * back the kernel's way, they are that modalias again.
+ */
+static void check_ids(const struct pcidev *d)
+{
+	static const char shape[] = "pci:vXXXXXXXXdXXXXXXXXsvXXXXXXXXsdXXXXXXXXbcXXscXXiXX";
+	char back[sizeof(shape)];
+	size_t i;
+
+	if (strlen(d->modalias) != sizeof(shape) - 1)
+		return;
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'X' ? !strchr("0123456789ABCDEF", d->modalias[i]) || !d->modalias[i] :
+				      d->modalias[i] != shape[i])
+			return;
+	snprintf(back, sizeof(back), "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", d->vendor,
+		 d->device, d->subvendor, d->subdevice, d->class >> 16, (d->class >> 8) & 0xff,
+		 d->class & 0xff);
+	fuzz_assert(!strcmp(back, d->modalias));
+}
+
 static void check_loaded(const struct pcidev *d)
 {
 	char path[PATH_MAX];
@@ -90,6 +112,7 @@ static void check_loaded(const struct pcidev *d)
 	fuzz_assert(ENDED(d->cdev) && (!d->cdev[0] || !strncmp(d->cdev, "vfio", 4)));
 	fuzz_assert(d->group >= -1);
 	fuzz_assert(d->is_bridge == ((d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609));
+	check_ids(d);
 }
 
 static void check_alias(const char *modalias)
