@@ -509,7 +509,8 @@ int each_below(struct vctx *ctx, const char *class, const struct pcidev *d,
 		hit = v;
 		hit[nhit++] = c->byreal[i];
 	}
-	qsort(hit, nhit, sizeof(*hit), by_index);
+	if (nhit)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(hit, nhit, sizeof(*hit), by_index);
 	for (i = 0; i < nhit && !err; i++) {
 		err = xsnprintf(real, sizeof(real), "%s%s", c->prefix, c->real[hit[i]]);
 		if (!err)
