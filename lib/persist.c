@@ -334,6 +334,11 @@ int driverctl_read(const char *path, const char *name, struct record *r, char *w
 		snprintf(why, size, "no driver name in it");
 		return -EINVAL;
 	}
+	/* driverctl set-override DEV none: no driver may bind it, not a binding */
+	if (!strcmp(drv, "none")) {
+		snprintf(why, size, "driverctl's \"none\" keeps it off every driver, not a binding to record");
+		return -EINVAL;
+	}
 	memcpy(r->driver, drv, (size_t)len + 1);
 	return 0;
 }

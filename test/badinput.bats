@@ -150,6 +150,7 @@ record() { printf '%b' "$2" > "$R/$1"; }
 dctl() { printf '%b' "$2" > "$ROOT/etc/driverctl.d/$1"; }
 
 @test "driverctl: a NUL inside the name" { dctl pci-0000:00:03.0 "vfio-pci\0$(rep A 300)"; bad 1 "0000:00:03.0: .*pci-0000:00:03.0: no driver name in it" -- import-driverctl; }
+@test "driverctl: none (driverctl's keep-off-every-driver) is not imported as a driver" { dctl pci-0000:00:03.0 'none\n'; bad 1 "0000:00:03.0: .*pci-0000:00:03.0: driverctl's \"none\" keeps it off every driver, not a binding to record; skipped" -- import-driverctl; }
 @test "driverctl: empty" { dctl pci-0000:00:03.0 ''; bad 1 "no driver name in it" -- import-driverctl; }
 @test "driverctl: not a name" { dctl pci-0000:00:03.0 'vfio pci; reboot\n'; bad 1 "no driver name in it" -- import-driverctl; }
 @test "driverctl: two lines" { dctl pci-0000:00:03.0 'vfio-pci\nvfio-pci\n'; bad 1 "no driver name in it" -- import-driverctl --dry-run; }
