@@ -166,8 +166,10 @@ int ctx_moddir(struct vctx *ctx, const char **dir)
 		if (err)
 			return err;
 	}
-	if (!is_dir(ctx->moddir))
+	/* looked at once: every index lookup asks, and on a guest's 9p root each stat is a round trip */
+	if (!ctx->moddir_ok && !is_dir(ctx->moddir))
 		return -ENOENT;
+	ctx->moddir_ok = true;
 	*dir = ctx->moddir;
 	return 0;
 }

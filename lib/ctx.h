@@ -38,6 +38,7 @@ struct vctx {
 	char krel[256];		/* kernel release, resolved on first use */
 	bool krel_given;
 	char moddir[PATH_MAX];
+	bool moddir_ok;		/* moddir was found to be a directory */
 	struct kmod_ctx *kmod;
 	struct modconf *modconf;	/* modprobe.d's aliases and blacklists, read once */
 	struct kindex *index[IDX_COUNT];	/* opened once, on first use */
