@@ -327,14 +327,17 @@ int modconf_read_cmdline(struct modconf *mc)
 	size_t n = 0;
 	int fd;
 
-	/* the kernel's own file, outside any --root, as libkmod reads it */
-	fd = open("/proc/cmdline", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/*
+	 * The kernel's own file, outside any --root, as libkmod reads it; a
+	 * regular file (whatever is mounted over it), so no read spins on EAGAIN.
+	 */
+	fd = open_regular_at(AT_FDCWD, "/proc/cmdline");
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (n < sizeof(buf) - 1) {
 		ssize_t r = read(fd, buf + n, sizeof(buf) - 1 - n);
 
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			int err = -errno;

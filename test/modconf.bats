@@ -104,3 +104,17 @@ same() {
 	assert_success
 	assert_equal "$(jq -r '.[0].best' <<<"$output")" vfio_pci
 }
+
+@test "a FIFO mounted over /proc/cmdline, its writer silent, stops nothing: no blacklist read from it" {
+	local fifo=$BATS_TEST_TMPDIR/cmdline
+	mkfifo "$fifo"
+	run timeout 20 "$FIXTURE_TOP/test/lib/private-ns" sh -c \
+		'mount --bind "$1" /proc/cmdline || exit 3
+		 sleep 30 <>"$1" & w=$!
+		 "$2" --root "$3" --json list-candidates 0000:00:06.0; s=$?
+		 kill $w; exit $s' \
+		sh "$fifo" "$VFIOCTL_BIN" "$ROOT"
+	[ "$status" -ne 3 ] || skip "no mount namespace here"
+	assert_success
+	assert_equal "$(jq -r '.[0].device' <<<"$output")" 0000:00:06.0
+}
