@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "group.h"
 #include "log.h"
+#include "state.h"
 #include "owner.h"
 
 int target_choose(struct vctx *ctx, const struct pcidev *d, const char *driver_arg,
@@ -307,8 +308,10 @@ int bindop_lock(struct vctx *ctx)
 	int err;
 
 	err = ctx_lock(ctx);
-	if (!err && first)
+	if (!err && first) {
 		bind_recover(ctx);
+		state_sweep(ctx);
+	}
 	return err;
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "log.h"
 #include "module.h"
 #include "pcidev.h"
 #include "state.h"
@@ -259,4 +261,40 @@ bool journal_exists(struct vctx *ctx)
 
 	return ctx_path(ctx, path, sizeof(path), "/run/vfioctl/journal") == 0 &&
 	       path_exists(path);
+}
+
+/*
+ * What write_file_atomic() names its temporary files here: ".journal.XXXXXX"
+ * and ".KEY.XXXXXX", KEY a device's key (dev_key()), six letters or digits.
+ */
+static bool stale_temp(const char *name)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t len = strlen(name), blen;
+
+	if (name[0] != '.' || len < 9 || name[len - 7] != '.' || strspn(name + len - 6, alnum) != 6)
+		return false;
+	blen = len - 8;		/* between the leading '.' and ".XXXXXX" */
+	if (blen == 7 && !strncmp(name + 1, "journal", 7))
+		return true;
+	return blen < DEV_ID_MAX && strspn(name + 1, "abcdefghijklmnopqrstuvwxyz"
+					   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:._-") >= blen;
+}
+
+void state_sweep(struct vctx *ctx)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (ctx_path(ctx, dir, sizeof(dir), "/run/vfioctl"))
+		return;
+	d = open_dir_stream(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if ((de->d_type == DT_REG || de->d_type == DT_UNKNOWN) && stale_temp(de->d_name) &&
+		    unlinkat(dirfd(d), de->d_name, 0) == 0)
+			dbg("removed %s/%s: a vfioctl was killed while writing it", dir, de->d_name);
+	closedir(d);
 }

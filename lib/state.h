@@ -61,4 +61,11 @@ int journal_load(struct vctx *ctx, struct journal *j);
 int journal_remove(struct vctx *ctx);
 bool journal_exists(struct vctx *ctx);
 
+/*
+ * Remove the temporary files of run/vfioctl's journal and records that a
+ * vfioctl killed before its rename left. Only under the lock: every writer
+ * there holds it.
+ */
+void state_sweep(struct vctx *ctx);
+
 #endif

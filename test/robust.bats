@@ -130,6 +130,34 @@ journal() { mkdir -p "$ROOT/run/vfioctl"; printf '%b' "$1" > "$ROOT/run/vfioctl/
 	[ -e "$ROOT/run/vfioctl/0000:00:0c.0" ]
 }
 
+@test "temporary files a killed vfioctl left in run/vfioctl are removed by the next one that takes the lock; nothing else is" {
+	local f
+	mkdir -p "$ROOT/run/vfioctl/owners"
+	for f in .journal.Ab3dE9 .0000:00:0c.0.zZ09aQ .platform-fff50000.ethernet.q1W2e3; do
+		printf 'half' > "$ROOT/run/vfioctl/$f"
+	done
+	# not write_file_atomic()'s: a name of another shape, a directory, a record, the owners
+	printf 'x' > "$ROOT/run/vfioctl/.journal.short"
+	printf 'x' > "$ROOT/run/vfioctl/.keep me.abcdef"
+	mkdir "$ROOT/run/vfioctl/.0000:00:03.0.dIrEcT"
+	printf 'driver=\nmodule=\noverride=\n' > "$ROOT/run/vfioctl/0000:00:0c.0"
+	# --dry-run takes no lock, and removes nothing
+	run "$VFIOCTL" --root "$ROOT" bind --dry-run --driver vfio-pci 0000:00:03.0
+	[ -e "$ROOT/run/vfioctl/.journal.Ab3dE9" ]
+	journal 'op=bind\ndevice=0000:00:0c.0\ndriver=\noverride=\ntarget=vfio-pci\ntarget_override=vfio-pci\nnew_record=yes\n'
+	run --separate-stderr "$VFIOCTL" --root "$ROOT" unbind 0000:00:03.0
+	assert_success
+	run ls -A "$ROOT/run/vfioctl"
+	assert_output - <<-'EOF'
+		.0000:00:03.0.dIrEcT
+		.journal.short
+		.keep me.abcdef
+		0000:00:0c.0
+		lock
+		owners
+	EOF
+}
+
 @test "a journal that is not vfioctl's is removed with a warning; --dry-run leaves it alone" {
 	journal 'op=reboot\ndevice=0000:00:02.0\n'
 	run --separate-stderr "$VFIOCTL" --root "$ROOT" apply --dry-run
