@@ -264,17 +264,15 @@ bool journal_exists(struct vctx *ctx)
 }
 
 /*
- * What write_file_atomic() names its temporary files here: ".journal.XXXXXX"
- * and ".KEY.XXXXXX", KEY a device's key (dev_key()), six letters or digits.
+ * A temporary file of write_file_atomic() (temp_name_base()) for the journal
+ * or a record: ".journal.XXXXXX" or ".KEY.XXXXXX", KEY a device's key.
  */
 static bool stale_temp(const char *name)
 {
-	static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	size_t len = strlen(name), blen;
+	size_t blen = temp_name_base(name);
 
-	if (name[0] != '.' || len < 9 || name[len - 7] != '.' || strspn(name + len - 6, alnum) != 6)
+	if (!blen)
 		return false;
-	blen = len - 8;		/* between the leading '.' and ".XXXXXX" */
 	if (blen == 7 && !strncmp(name + 1, "journal", 7))
 		return true;
 	return blen < DEV_ID_MAX && strspn(name + 1, "abcdefghijklmnopqrstuvwxyz"

@@ -464,10 +464,11 @@ int read_link_base(const char *path, char *buf, size_t size)
 	return read_link_base_at(AT_FDCWD, path, buf, size);
 }
 
+static const char temp_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
 /* A name for a temporary file: ".BASE.XXXXXX", random. */
 static int temp_name(char *buf, size_t size, const char *base)
 {
-	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	unsigned char rnd[6];
 	char suffix[7];
 	size_t i;
@@ -480,9 +481,19 @@ static int temp_name(char *buf, size_t size, const char *base)
 			rnd[i] = (unsigned char)x;
 	}
 	for (i = 0; i < sizeof(rnd); i++)
-		suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+		suffix[i] = temp_chars[rnd[i] % (sizeof(temp_chars) - 1)];
 	suffix[i] = '\0';
 	return xsnprintf(buf, size, ".%s.%s", base, suffix);
+}
+
+size_t temp_name_base(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (name[0] != '.' || len < 9 || name[len - 7] != '.' ||
+	    strspn(name + len - 6, temp_chars) != 6)
+		return 0;
+	return len - 8;
 }
 
 int write_file_atomic(const char *path, const char *data, size_t len,

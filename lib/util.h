@@ -123,6 +123,11 @@ int read_link_base_at(int dirfd, const char *name, char *buf, size_t size);
  */
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode);
+/*
+ * name's BASE length when it is a temporary file's name as
+ * write_file_atomic() makes them (".BASE.XXXXXX"), else 0.
+ */
+size_t temp_name_base(const char *name);
 
 /* mkdir -p; 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
